@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+//
+// MaceMD: molecular dynamics with MACE machine-learned interatomic potentials.
+//
+// Module map (each library module has a test target of the same name + "Tests"):
+//   CBLAS, CNetCDF   system libraries (OpenBLAS, NetCDF-C) through pkg-config
+//   MDCore           units, element table, Matrix3, Cell, AtomicSystem, errors
+//   MDNeighbors      linked-cell neighbour list with periodic image shifts and a Verlet skin
+//   MDPotentials     the Potential protocol, Evaluation, SumPotential, Lennard-Jones, Morse
+//   MACE             mace-torch model loading and evaluation with analytic forces and stress
+//   MDDynamics       velocity Verlet, Langevin BAOAB, CSVR, Nosé-Hoover chain, Berendsen
+//   MDOptimize       FIRE, L-BFGS and a Frechet cell filter
+//   MDIO             extended XYZ, AMBER NetCDF, YAML run files, stats log, restarts
+//   MDSimulation     the driver that binds state, potential, neighbours and integrator
+//   macemd           the command-line tool
+//   macemd-bench     release-mode benchmarks (not tests)
+import PackageDescription
+
+let package = Package(
+    name: "MaceMD",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "macemd", targets: ["macemd"]),
+        .executable(name: "macemd-bench", targets: ["macemd-bench"]),
+        .library(name: "MaceMDKit", targets: [
+            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics",
+            "MDOptimize", "MDIO", "MDSimulation",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(
+            name: "CNetCDF", pkgConfig: "netcdf",
+            providers: [.apt(["libnetcdf-dev"]), .brew(["netcdf"])]),
+
+        .target(name: "MDCore"),
+        .target(name: "MDNeighbors", dependencies: ["MDCore"]),
+        .target(name: "MDPotentials", dependencies: ["MDCore", "MDNeighbors"]),
+        .target(name: "MACE", dependencies: ["MDCore", "MDNeighbors", "MDPotentials", "CBLAS"]),
+        .target(name: "MDDynamics", dependencies: ["MDCore", "MDNeighbors", "MDPotentials"]),
+        .target(name: "MDOptimize", dependencies: ["MDCore", "MDNeighbors", "MDPotentials"]),
+        .target(name: "MDIO", dependencies: [
+            "MDCore", "CNetCDF", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "MDSimulation", dependencies: [
+            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
+        ]),
+        .executableTarget(name: "macemd", dependencies: [
+            "MDSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "macemd-bench", dependencies: [
+            "MDCore", "MDNeighbors", "MDPotentials", "MACE",
+        ]),
+
+        .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
+        .testTarget(name: "MDNeighborsTests", dependencies: ["MDNeighbors"], resources: [.copy("Resources")]),
+        .testTarget(name: "MDPotentialsTests", dependencies: ["MDPotentials"]),
+        .testTarget(name: "MACETests", dependencies: ["MACE"]),
+        .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics"]),
+        .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize"]),
+        .testTarget(name: "MDIOTests", dependencies: ["MDIO"]),
+        .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// NetCDF-C (Debian: libnetcdf-dev).
+#include <netcdf.h>

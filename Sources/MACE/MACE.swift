@@ -1,0 +1,1 @@
+/// The MACE module. See Package.swift for the module map.

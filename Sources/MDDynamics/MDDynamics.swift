@@ -1,0 +1,1 @@
+/// The MDDynamics module. See Package.swift for the module map.

@@ -1,0 +1,1 @@
+/// The MDIO module. See Package.swift for the module map.

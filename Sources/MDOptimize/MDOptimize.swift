@@ -1,0 +1,1 @@
+/// The MDOptimize module. See Package.swift for the module map.

@@ -1,0 +1,1 @@
+/// The MDSimulation module. See Package.swift for the module map.

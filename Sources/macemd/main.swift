@@ -1,0 +1,2 @@
+/// macemd command-line tool (under construction).
+print("macemd: under construction")

@@ -1,0 +1,88 @@
+import Testing
+import MDCore
+@testable import MDNeighbors
+
+/// fcc lattice of `n`×`n`×`n` cubic cells with lattice constant `a` (Å).
+func fccPositions(n: Int, a: Double) -> (positions: [SIMD3<Double>], cell: Cell) {
+    let basis: [SIMD3<Double>] = [.zero, SIMD3(0.5, 0.5, 0), SIMD3(0.5, 0, 0.5), SIMD3(0, 0.5, 0.5)]
+    var positions: [SIMD3<Double>] = []
+    for x in 0..<n { for y in 0..<n { for z in 0..<n { for b in basis {
+        positions.append(a * (SIMD3(Double(x), Double(y), Double(z)) + b))
+    } } } }
+    return (positions, .orthorhombic(SIMD3(repeating: a * Double(n))))
+}
+
+@Suite struct NeighborListTests {
+    @Test func fccCoordinationShells() throws {
+        // fcc with a = 3.61 Å: 12 neighbours at 2.553 Å, 6 more at 3.61 Å.
+        let (x, cell) = fccPositions(n: 3, a: 3.61)
+        let p1 = try NeighborPairs(positions: x, cell: cell, cutoff: 3.0)
+        #expect(p1.count == 12 * x.count)
+        let p2 = try NeighborPairs(positions: x, cell: cell, cutoff: 4.0)
+        #expect(p2.count == 18 * x.count)
+    }
+
+    @Test func eachPairAppearsInBothDirections() throws {
+        let (x, cell) = fccPositions(n: 1, a: 3.61)   // cell smaller than the cutoff
+        let pairs = try NeighborPairs(positions: x, cell: cell, cutoff: 5.0)
+        let edges = Set((0..<pairs.count).map { Edge(i: pairs.first[$0], j: pairs.second[$0], s: pairs.shifts[$0]) })
+        for e in edges { #expect(edges.contains(Edge(i: e.j, j: e.i, s: 0 &- e.s))) }
+        // Neighbours within 5 Å in fcc Cu: 12 + 6 + 24 = 42 per atom.
+        #expect(pairs.count == 42 * 4)
+    }
+
+    @Test func skinAvoidsRebuildsUntilAtomsMoveHalfTheSkin() throws {
+        var (x, cell) = fccPositions(n: 3, a: 3.61)
+        var list = try NeighborList(cutoff: 3.0, skin: 0.4)
+        #expect(try list.update(positions: x, cell: cell))
+        x[0].x += 0.15
+        #expect(try !list.update(positions: x, cell: cell))
+        x[0].x += 0.1   // now 0.25 > skin/2
+        #expect(try list.update(positions: x, cell: cell))
+        cell.vectors[0, 0] += 0.01
+        #expect(try list.update(positions: x, cell: cell))
+        #expect(list.buildCount == 3 && list.reuseCount == 1)
+    }
+
+    @Test func skinListContainsAllCutoffPairsAfterSmallMoves() throws {
+        var (x, cell) = fccPositions(n: 3, a: 3.61)
+        var list = try NeighborList(cutoff: 3.0, skin: 0.6)
+        try list.update(positions: x, cell: cell)
+        var rng = SplitMix(seed: 7)
+        for i in x.indices { x[i] += 0.14 * SIMD3(rng.uniform(), rng.uniform(), rng.uniform()) }
+        #expect(try !list.update(positions: x, cell: cell))
+        let exact = try NeighborPairs(positions: x, cell: cell, cutoff: 3.0)
+        let inList = Set((0..<list.pairs.count).map { Edge(i: list.pairs.first[$0], j: list.pairs.second[$0], s: list.pairs.shifts[$0]) })
+        let missing = (0..<exact.count).filter {
+            !inList.contains(Edge(i: exact.first[$0], j: exact.second[$0], s: exact.shifts[$0]))
+        }
+        #expect(missing.isEmpty, "\(missing.count) cutoff pairs missing from the skin list")
+    }
+
+    @Test func badInput() throws {
+        #expect(throws: NeighborError.invalidCutoff(0)) { try NeighborList(cutoff: 0) }
+        #expect(throws: NeighborError.invalidSkin(-1)) { try NeighborList(cutoff: 1, skin: -1) }
+        #expect(throws: StructureError.nonFiniteCoordinate(atom: 0, what: "position")) {
+            try NeighborPairs(positions: [SIMD3(.nan, 0, 0)], cell: .none, cutoff: 2)
+        }
+        #expect(throws: StructureError.periodicAxisWithoutCellVector(axis: 0)) {
+            try NeighborPairs(positions: [.zero], cell: Cell(vectors: .zero, pbc: .all), cutoff: 2)
+        }
+        let empty = try NeighborPairs(positions: [], cell: .none, cutoff: 2)
+        #expect(empty.count == 0 && empty.atomCount == 0)
+    }
+}
+
+/// A tiny deterministic generator for test data (uniform in [−1, 1)).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 52) - 1 }
+}
