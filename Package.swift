@@ -55,7 +55,7 @@ let package = Package(
             "MDSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macemd-bench", dependencies: [
-            "MDCore", "MDNeighbors", "MDPotentials", "MACE",
+            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize",
         ]),
 
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
