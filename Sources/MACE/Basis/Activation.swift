@@ -16,33 +16,14 @@
 ///     sigmoid:  σ(x) = 1 / (1 + e^(−x)),   σ′(x) = σ (1 − σ)
 ///     tanh:     σ(x) = tanh x,             σ′(x) = 1 − tanh² x
 public struct ScaledActivation<T: MACEFloat>: Sendable, Equatable {
-    /// The activation functions MACE uses.
-    public enum Function: String, Sendable, Equatable, CaseIterable {
-        /// `torch.nn.functional.silu`: radial MLPs, non-linear readout, gated blocks.
-        case silu
-        /// `torch.nn.functional.sigmoid`: gates of `GatedEquivariantBlock`.
-        case sigmoid
-        /// `torch.tanh`: odd scalars (`nonlinearities[-1]`) and edge densities.
-        case tanh
-
-        /// e3nn's `normalize2mom` constant for this function (see the type's documentation).
-        public var e3nnScale: Double {
-            switch self {
-            case .silu: 1.6791767923989418
-            case .sigmoid: 1.8467055342154763
-            case .tanh: 1.5937334472592695
-            }
-        }
-    }
-
     /// σ.
-    public let function: Function
+    public let function: ActivationFunction
     /// s (1 for the bare function).
     public let scale: T
 
     /// s · σ with e3nn's constant by default; pass `scale` to use the model's `cst`, or 1 for
     /// the bare function.
-    public init(_ function: Function, scale: T? = nil) {
+    public init(_ function: ActivationFunction, scale: T? = nil) {
         self.function = function
         self.scale = scale ?? T(function.e3nnScale)
     }
@@ -51,7 +32,7 @@ public struct ScaledActivation<T: MACEFloat>: Sendable, Equatable {
     @inline(__always) public func value(_ x: T) -> T {
         switch function {
         case .silu: scale * (x / (1 + T.exp(-x)))
-        case .sigmoid: scale / (1 + T.exp(-x))
+        case .sigmoid: scale * (1 / (1 + T.exp(-x)))
         case .tanh: scale * T.tanh(x)
         }
     }
@@ -60,8 +41,9 @@ public struct ScaledActivation<T: MACEFloat>: Sendable, Equatable {
     @inline(__always) public func valueAndDerivative(_ x: T) -> (value: T, derivative: T) {
         switch function {
         case .silu:
-            let g = 1 / (1 + T.exp(-x))
-            return (scale * (x * g), scale * g * (1 + x * (1 - g)))
+            let e = 1 + T.exp(-x)
+            let g = 1 / e
+            return (scale * (x / e), scale * g * (1 + x * (1 - g)))
         case .sigmoid:
             let g = 1 / (1 + T.exp(-x))
             return (scale * g, scale * g * (1 - g))
@@ -86,6 +68,25 @@ public struct ScaledActivation<T: MACEFloat>: Sendable, Equatable {
             let (v, d) = valueAndDerivative(values[i])
             values[i] = v
             derivatives[i] = d
+        }
+    }
+}
+
+/// The activation functions MACE uses.
+public enum ActivationFunction: String, Sendable, Equatable, CaseIterable {
+    /// `torch.nn.functional.silu`: radial MLPs, non-linear readout, gated blocks.
+    case silu
+    /// `torch.nn.functional.sigmoid`: gates of `GatedEquivariantBlock`.
+    case sigmoid
+    /// `torch.tanh`: odd scalars (`nonlinearities[-1]`) and edge densities.
+    case tanh
+
+    /// e3nn's `normalize2mom` constant for this function (see the type's documentation).
+    public var e3nnScale: Double {
+        switch self {
+        case .silu: 1.6791767923989418
+        case .sigmoid: 1.8467055342154763
+        case .tanh: 1.5937334472592695
         }
     }
 }
