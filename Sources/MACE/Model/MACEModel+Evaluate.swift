@@ -34,7 +34,8 @@ extension MACEModel {
             let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
             sphericalHarmonics.evaluate(v, into: UnsafeMutableBufferPointer(start: sh.pointer + e * shCount, count: shCount))
             let r = (v * v).sum().squareRoot()
-            radialBasis.evaluate(r, into: UnsafeMutableBufferPointer(start: radialValues.pointer, count: nb))
+            radialBasis.evaluate(transformed(r, edge: e, graph: graph, elements: elements).value,
+                                 into: UnsafeMutableBufferPointer(start: radialValues.pointer, count: nb))
             let f = envelope.value(r)
             for k in 0..<nb { radial[e * nb + k] = radialValues[k] * f }
         }
@@ -60,6 +61,14 @@ extension MACEModel {
             for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
             readoutCaches.append(cache)
         }
+        // ZBL: ½ V(r) f(r) per directed edge, added before the scale (mace's pair_node_energy).
+        if let repulsion {
+            for e in 0..<ne {
+                let r = T(length(graph.vectors[e]))
+                nodeEnergy[graph.receivers[e]] += Double(repulsion.edgeEnergy(
+                    r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]))
+            }
+        }
         var energy = 0.0
         for i in 0..<n { energy += config.atomicEnergies[elements[i]] + config.scale * nodeEnergy[i] + config.shift }
         guard gradients else { return (energy, []) }
@@ -82,15 +91,29 @@ extension MACEModel {
             let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
             let r = (v * v).sum().squareRoot()
             var g = sphericalHarmonics.backward(v, gradient: UnsafeBufferPointer(start: dSH.pointer + e * shCount, count: shCount))
-            radialBasis.evaluate(r, values: UnsafeMutableBufferPointer(start: radialValues.pointer, count: nb),
+            let (x, dx) = transformed(r, edge: e, graph: graph, elements: elements)
+            radialBasis.evaluate(x, values: UnsafeMutableBufferPointer(start: radialValues.pointer, count: nb),
                                  derivatives: UnsafeMutableBufferPointer(start: derivs.pointer, count: nb))
             let (f, df) = envelope.valueAndDerivative(r)
             var dEdr: T = 0
-            for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * f + radialValues[k] * df) }
+            for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * dx * f + radialValues[k] * df) }
+            if let repulsion {
+                dEdr += T(config.scale) * repulsion.edgeEnergyAndDerivative(
+                    r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]).derivative
+            }
             g += (dEdr / r) * v
             grads[e] = SIMD3<Double>(Double(g.x), Double(g.y), Double(g.z))
         }
         return (energy, grads)
+    }
+
+    /// The argument of the radial basis: r itself, or the distance transform T(r; Z_sender, Z_receiver)
+    /// with its derivative.
+    @inline(__always)
+    private func transformed(_ r: T, edge e: Int, graph: EdgeGraph, elements: [Int]) -> (value: T, derivative: T) {
+        guard let transform else { return (r, 1) }
+        return transform.valueAndDerivative(r, config.atomicNumbers[elements[graph.senders[e]]],
+                                            config.atomicNumbers[elements[graph.receivers[e]]])
     }
 
     private func forward(_ layer: InteractionLayer<T>, tape: LayerTape<T>, elements: [Int], graph: EdgeGraph,

@@ -16,6 +16,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     let radialBasis: RadialBasis<T>
     let envelope: PolynomialCutoff<T>
     let transform: DistanceTransform<T>?
+    /// ZBL pair repulsion (mace `pair_repulsion_fn`), if the model has one.
+    let repulsion: ZBLRepulsion<T>?
     let layers: [InteractionLayer<T>]
     let readouts: [Readout<T>]
 
@@ -55,13 +57,36 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         }
         envelope = try PolynomialCutoff(cutoff: T(try root["cutoff_r_max"].double()), power: try root["num_polynomial_cutoff"].int())
         _ = rmax
+        let dtp = root["distance_transform_params"]
         switch config.distanceTransform {
         case "None": transform = nil
+        case "Agnesi":
+            let radii = try tensors.values(dtp["covalent_radii"].string()).map { T($0) }
+            transform = .agnesi(AgnesiTransform(a: T(try dtp["a"].double()), q: T(try dtp["q"].double()),
+                                                p: T(try dtp["p"].double()), covalentRadii: radii))
+        case "Soft":
+            let radii = try tensors.values(dtp["covalent_radii"].string()).map { T($0) }
+            transform = .soft(SoftTransform(alpha: T(try dtp["alpha"].double()), covalentRadii: radii))
         default:
-            throw MACEError.unsupported("unsupported distance_transform '\(config.distanceTransform)' (supported: None)")
+            throw MACEError.unsupported("unsupported distance_transform '\(config.distanceTransform)' (supported: None, Agnesi, Soft)")
         }
         if config.pairRepulsion {
-            throw MACEError.unsupported("unsupported setting 'pair_repulsion' (ZBL)")
+            let z = root["zbl"]
+            let radii = try tensors.values(z["covalent_radii"].string()).map { T($0) }
+            repulsion = try ZBLRepulsion(coefficients: try z["c"].doubles().map { T($0) },
+                                         screeningExponent: T(try z["a_exp"].double()),
+                                         screeningPrefactor: T(try z["a_prefactor"].double()),
+                                         power: try z["p"].int(), covalentRadii: radii)
+            if let zmax = zs.max(), zmax >= radii.count {
+                throw MACEError.invalidModel("ZBL covalent radii cover Z < \(radii.count), model has Z = \(zmax)")
+            }
+        } else {
+            repulsion = nil
+        }
+        if let zmax = zs.max(), let t = transform {
+            let count: Int
+            switch t { case .agnesi(let a): count = a.covalentRadii.count; case .soft(let s): count = s.covalentRadii.count }
+            if zmax >= count { throw MACEError.invalidModel("distance-transform covalent radii cover Z < \(count), model has Z = \(zmax)") }
         }
         if !config.applyCutoff {
             throw MACEError.unsupported("unsupported setting 'apply_cutoff: false'")
