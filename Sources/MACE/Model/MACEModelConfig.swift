@@ -5,6 +5,7 @@ public struct MACEModelConfig: Sendable {
     public static let supportedInteractions = [
         "RealAgnosticInteractionBlock", "RealAgnosticResidualInteractionBlock",
         "RealAgnosticDensityInteractionBlock", "RealAgnosticDensityResidualInteractionBlock",
+        "RealAgnosticResidualNonLinearInteractionBlock",
     ]
 
     /// Cutoff radius r_max in Å.
