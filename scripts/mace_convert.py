@@ -85,7 +85,10 @@ def write_safetensors(path: str, tensors: dict, metadata: dict) -> None:
     header_bytes += b" " * ((8 - len(header_bytes) % 8) % 8)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".mace_convert.", suffix=".tmp", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give a normal file mode
         with os.fdopen(fd, "wb") as f:
             f.write(struct.pack("<Q", len(header_bytes)))
             f.write(header_bytes)
