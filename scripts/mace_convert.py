@@ -85,7 +85,10 @@ def write_safetensors(path: str, tensors: dict, metadata: dict) -> None:
     header_bytes += b" " * ((8 - len(header_bytes) % 8) % 8)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".mace_convert.", suffix=".tmp", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give a normal file mode
         with os.fdopen(fd, "wb") as f:
             f.write(struct.pack("<Q", len(header_bytes)))
             f.write(header_bytes)
@@ -504,13 +507,19 @@ def convert(input_path: str, output_path: str, head) -> dict:
     try:
         model = torch.load(input_path, weights_only=False, map_location="cpu")
     except Exception as exc:  # noqa: BLE001 - any load error is a bad input
-        raise InputError(f"cannot load {input_path} as a pickled torch model: "
+        raise InputError(f"cannot load {input_path} as a pickled torch model (give the "
+                         f"model saved by mace_run_train, not a TorchScript/compiled one): "
                          f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(model, torch.nn.Module) or not all(
             hasattr(model, a) for a in ("interactions", "products", "readouts",
                                         "radial_embedding", "atomic_energies_fn")):
         raise InputError(f"{input_path} is not a mace-torch energy model "
                          f"(got {type(model).__name__})")
+    foreign = sorted({type(m).__module__.split(".")[0] for m in model.modules()}
+                     & {"cuequivariance_torch", "openequivariance"})
+    if foreign:
+        raise InputError(f"{input_path} uses {', '.join(foreign)} layers; convert it back to "
+                         f"e3nn first (mace_cueq_to_e3nn, or python -m mace.cli.convert_oeq_e3nn)")
     model = model.eval()
     params = list(model.parameters())
     source_dtype = params[0].dtype if params else torch.get_default_dtype()
