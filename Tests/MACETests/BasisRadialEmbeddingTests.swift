@@ -80,6 +80,11 @@ struct BasisRadialEmbeddingTests {
                         "\(label) r = \(r) (Float)")
                 let g = c.weights[i].withUnsafeBufferPointer { embedding.backward(r, z1, z2, gradient: $0) }
                 #expect(abs(g - c.gradients[i]) <= 1e-12 * (abs(c.gradients[i]) + gradientScale), "\(label) r = \(r)")
+                let g32 = c.weights[i].map { Float($0) }.withUnsafeBufferPointer {
+                    single.backward(Float(r), z1, z2, gradient: $0)
+                }
+                #expect(abs(Double(g32) - c.gradients[i]) <= 1e-5 * (abs(c.gradients[i]) + gradientScale),
+                        "\(label) r = \(r) (Float)")
             }
         }
     }

@@ -91,6 +91,17 @@ struct BasisSphericalHarmonicsTests {
         }
     }
 
+    @Test func backwardMatchesE3nnAutogradInFloat() throws {
+        let fixture = try SphericalHarmonicsFixture.load()
+        let sh = try SphericalHarmonics<Float>(maxDegree: fixture.lmax)
+        for (e, (r, reference)) in zip(fixture.vectors, fixture.gradients).enumerated() {
+            let w = fixture.weights(edge: e, count: sh.count).map { Float($0) }
+            let g = w.withUnsafeBufferPointer { sh.backward(vector(r, as: Float.self), gradient: $0) }
+            let error = basisMaxRelativeError([g.x, g.y, g.z], reference, scale: basisMagnitude(reference))
+            #expect(error < 1e-5, "r = \(r)")
+        }
+    }
+
     @Test func backwardMatchesFiniteDifferences() throws {
         let fixture = try SphericalHarmonicsFixture.load()
         for lmax in [1, 3, 6, 11] {

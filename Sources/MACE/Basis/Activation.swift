@@ -10,7 +10,8 @@
 /// (the model pickles them as the attribute `cst`). The values e3nn 0.4.4 with torch 2.x
 /// computes (checked by `scripts/make_mace_stage_fixtures.py`):
 /// SiLU 1.6791767923989418, sigmoid 1.8467055342154763, tanh 1.5937334472592695.
-/// e3nn uses σ unscaled when |s − 1| < 1e−4.
+/// e3nn uses σ unscaled when |s − 1| < 1e−4. mace's non-e3nn `RadialMLP` (Linear → LayerNorm →
+/// SiLU) uses the bare SiLU: `ScaledActivation(.silu, scale: 1)`.
 ///
 ///     SiLU:     σ(x) = x / (1 + e^(−x)),   σ′(x) = g (1 + x (1 − g)),  g = 1/(1 + e^(−x))
 ///     sigmoid:  σ(x) = 1 / (1 + e^(−x)),   σ′(x) = σ (1 − σ)

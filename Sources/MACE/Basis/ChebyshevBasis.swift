@@ -5,6 +5,10 @@
 ///     dB_k/dx = k U_{k−1}(x);         U_0 = 1, U_1 = 2x, U_{k+1} = 2x U_k − U_{k−1}
 ///
 /// It has no weights; n is `num_bessel`.
+///
+/// Caution: `torch.special.chebyshev_polynomial_t` has no autograd formula in torch 2.x, so
+/// mace-torch's output is detached and its forces for `radial_type="chebyshev"` models lack the
+/// radial-basis term. The derivative here is the true one; forces will differ from mace-torch's.
 public struct ChebyshevBasis<T: MACEFloat>: RadialBasisFunctions, Equatable {
     public let count: Int
 

@@ -6,8 +6,9 @@
 ///     de_k/dr = B_k′(x) · T′(r) · f(r) + B_k(x) · f′(r)
 ///
 /// with B the radial basis, T the optional `DistanceTransform` and f the `PolynomialCutoff`
-/// envelope of the raw length. With `appliesCutoff == false` (mace `apply_cutoff=False`) the
-/// features are B_k(x) alone and mace applies f later; read it from `cutoff`.
+/// envelope of the raw length. With `appliesCutoff == false` (mace `apply_cutoff=False`; models
+/// pickled without the attribute apply it) the features are B_k(x) alone, and mace multiplies
+/// the radial-MLP output `tp_weights` (and any edge density) by f instead; read f from `cutoff`.
 public struct RadialEmbedding<T: MACEFloat>: Sendable {
     /// B (`radial_embedding.bessel_fn`).
     public let basis: RadialBasis<T>

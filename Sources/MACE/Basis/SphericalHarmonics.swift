@@ -24,13 +24,19 @@
 /// A zero vector gives Y_00 = 1 and zeros elsewhere (e3nn's `normalize` maps 0 to 0) and a zero
 /// gradient. No allocation happens per call.
 public struct SphericalHarmonics<T: MACEFloat>: Sendable {
+    /// Per (l, m ≥ 0): N_lm and the recursion coefficients a_lm = (2l − 1)/(l − m),
+    /// b_lm = (l + m − 1)/(l − m) (zero for l = m), so that Q_l^m = a Z Q_{l−1}^m − b Q_{l−2}^m
+    /// for l > m with Q_{m−1}^m = 0.
+    struct Coefficients: Sendable {
+        var norm: T
+        var a: T
+        var b: T
+    }
+
     /// Largest degree L (mace-torch `max_ell`).
     public let maxDegree: Int
-    /// Per (l, m ≥ 0), stored at l(l + 1)/2 + m: the normalisation N_lm.
-    private let norms: [T]
-    /// Per (l, m), l ≥ m + 2: the recursion coefficients (2l − 1)/(l − m) and (l + m − 1)/(l − m).
-    private let recA: [T]
-    private let recB: [T]
+    /// Coefficients of (l, m) at l(l + 1)/2 + m.
+    private let table: [Coefficients]
 
     /// Number of components, (L + 1)².
     public var count: Int { (maxDegree + 1) * (maxDegree + 1) }
@@ -42,24 +48,21 @@ public struct SphericalHarmonics<T: MACEFloat>: Sendable {
             throw BasisError("SphericalHarmonics: max_ell \(maxDegree) is outside 0…20")
         }
         self.maxDegree = maxDegree
-        var norms = [T]()
-        var recA = [T]()
-        var recB = [T]()
+        var table = [Coefficients]()
         for l in 0...maxDegree {
             for m in 0...l {
                 // (l − m)!/(l + m)! as a product of reciprocals, in Double.
                 var ratio = 1.0
                 if m > 0 { for k in (l - m + 1)...(l + m) { ratio /= Double(k) } }
                 let n = (Double(2 * l + 1) * ratio).squareRoot() * (m > 0 ? 2.0.squareRoot() : 1.0)
-                norms.append(T(n))
                 let d = Double(l - m)
-                recA.append(l > m ? T(Double(2 * l - 1) / d) : 0)
-                recB.append(l > m ? T(Double(l + m - 1) / d) : 0)
+                table.append(Coefficients(
+                    norm: T(n),
+                    a: l > m ? T(Double(2 * l - 1) / d) : 0,
+                    b: l > m ? T(Double(l + m - 1) / d) : 0))
             }
         }
-        self.norms = norms
-        self.recA = recA
-        self.recB = recB
+        self.table = table
     }
 
     @inline(__always) private static func triangle(_ l: Int, _ m: Int) -> Int { l * (l + 1) / 2 + m }
@@ -78,28 +81,23 @@ public struct SphericalHarmonics<T: MACEFloat>: Sendable {
         }
         let X = r.z / length, Y = r.x / length, Z = r.y / length
         let L = maxDegree
-        var c: T = 1, s: T = 0          // Re and Im of (X + iY)^m
-        var qmm: T = 1                  // Q_m^m = (2m − 1)!!
-        for m in 0...L {
-            var qPrev: T = 0            // Q_{l−2}^m
-            var q: T = qmm              // Q_{l−1}^m, then Q_l^m
-            for l in m...L {
-                if l == m + 1 {
-                    qPrev = q
-                    q = T(2 * m + 1) * Z * qmm
-                } else if l > m + 1 {
-                    let t = Self.triangle(l, m)
-                    let next = recA[t] * Z * q - recB[t] * qPrev
-                    qPrev = q
-                    q = next
+        table.withUnsafeBufferPointer { table in
+            var c: T = 1, s: T = 0          // Re and Im of (X + iY)^m
+            var qmm: T = 1                  // Q_m^m = (2m − 1)!!
+            for m in 0...L {
+                var qPrev: T = 0            // Q_{l−1}^m
+                var q: T = qmm              // Q_l^m
+                for l in m...L {
+                    let k = table[Self.triangle(l, m)]
+                    if l > m { (qPrev, q) = (q, k.a * Z * q - k.b * qPrev) }
+                    let nq = k.norm * q
+                    let centre = l * l + l
+                    values[centre + m] = nq * c
+                    if m > 0 { values[centre - m] = nq * s }
                 }
-                let nq = norms[Self.triangle(l, m)] * q
-                let centre = l * l + l
-                values[centre + m] = nq * c
-                if m > 0 { values[centre - m] = nq * s }
+                (c, s) = (c * X - s * Y, c * Y + s * X)
+                qmm *= T(2 * m + 1)
             }
-            (c, s) = (c * X - s * Y, c * Y + s * X)
-            qmm *= T(2 * m + 1)
         }
     }
 
@@ -112,50 +110,42 @@ public struct SphericalHarmonics<T: MACEFloat>: Sendable {
         let X = r.z / length, Y = r.x / length, Z = r.y / length
         let L = maxDegree
         var gX: T = 0, gY: T = 0, gZ: T = 0
-        var c: T = 1, s: T = 0              // Re, Im of (X + iY)^m
-        var cPrev: T = 0, sPrev: T = 0      // Re, Im of (X + iY)^(m−1)
-        var qmm: T = 1                      // (2m − 1)!!
-        for m in 0...L {
-            let mT = T(m)
-            // Q_l^m and its Z-derivative Q_l^{m+1}, for l = m…L.
-            var qPrev: T = 0, q: T = qmm
-            var dPrev: T = 0, d: T = 0
-            for l in m...L {
-                if l == m + 1 {
-                    qPrev = q
-                    q = T(2 * m + 1) * Z * qmm
-                    d = qmm * T(2 * m + 1)                          // Q_{m+1}^{m+1}
-                } else if l > m + 1 {
-                    let t = Self.triangle(l, m)
-                    let next = recA[t] * Z * q - recB[t] * qPrev
-                    qPrev = q
-                    q = next
-                    let nextD: T
-                    if l == m + 2 {
-                        nextD = T(2 * m + 3) * Z * d                // Q_{m+2}^{m+1}
-                    } else {
-                        let t1 = Self.triangle(l, m + 1)
-                        nextD = recA[t1] * Z * d - recB[t1] * dPrev
+        table.withUnsafeBufferPointer { table in
+            var c: T = 1, s: T = 0              // Re, Im of (X + iY)^m
+            var cPrev: T = 0, sPrev: T = 0      // Re, Im of (X + iY)^(m−1)
+            var qmm: T = 1                      // (2m − 1)!!
+            for m in 0...L {
+                let mT = T(m)
+                // Q_l^m and its Z-derivative D_l = Q_l^{m+1}, for l = m…L.
+                var qPrev: T = 0, q: T = qmm
+                var dPrev: T = 0, d: T = 0
+                for l in m...L {
+                    let k = table[Self.triangle(l, m)]
+                    if l > m {
+                        (qPrev, q) = (q, k.a * Z * q - k.b * qPrev)
+                        if l == m + 1 {
+                            d = qmm * T(2 * m + 1)              // Q_{m+1}^{m+1}
+                        } else {
+                            let k1 = table[Self.triangle(l, m + 1)]
+                            (dPrev, d) = (d, k1.a * Z * d - k1.b * dPrev)
+                        }
                     }
-                    dPrev = d
-                    d = nextD
+                    let centre = l * l + l
+                    let gc = gradient[centre + m] * k.norm
+                    if m == 0 {
+                        gZ += gc * d
+                    } else {
+                        let gs = gradient[centre - m] * k.norm
+                        let mq = mT * q
+                        gX += mq * (gc * cPrev + gs * sPrev)
+                        gY += mq * (gs * cPrev - gc * sPrev)
+                        gZ += d * (gc * c + gs * s)
+                    }
                 }
-                let norm = norms[Self.triangle(l, m)]
-                let centre = l * l + l
-                let gc = gradient[centre + m] * norm
-                if m == 0 {
-                    gZ += gc * d
-                } else {
-                    let gs = gradient[centre - m] * norm
-                    let mq = mT * q
-                    gX += mq * (gc * cPrev + gs * sPrev)
-                    gY += mq * (gs * cPrev - gc * sPrev)
-                    gZ += d * (gc * c + gs * s)
-                }
+                (cPrev, sPrev) = (c, s)
+                (c, s) = (c * X - s * Y, c * Y + s * X)
+                qmm *= T(2 * m + 1)
             }
-            (cPrev, sPrev) = (c, s)
-            (c, s) = (c * X - s * Y, c * Y + s * X)
-            qmm *= T(2 * m + 1)
         }
         // Back to e3nn axes (x, y, z) = (Y, Z, X); project onto the tangent plane of n.
         let g = SIMD3<T>(gY, gZ, gX)
