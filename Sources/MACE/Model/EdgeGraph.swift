@@ -14,6 +14,10 @@ struct EdgeGraph: Sendable {
     var vectors: [SIMD3<Double>] = []
     /// CSR: incoming edges of node i are offsets[i]..<offsets[i+1].
     var offsets: [Int] = [0]
+    /// Edges grouped by sender: the outgoing edges of node j are
+    /// outgoing[outgoingOffsets[j]..<outgoingOffsets[j+1]] (for conflict-free scatter to senders).
+    var outgoing: [Int] = []
+    var outgoingOffsets: [Int] = []
 
     init(positions: [SIMD3<Double>], cell: Matrix3, pairs: NeighborPairs, cutoff: Double) {
         let c2 = cutoff * cutoff
@@ -28,6 +32,14 @@ struct EdgeGraph: Sendable {
             }
             offsets.append(receivers.count)
         }
+        let n = pairs.atomCount
+        var counts = [Int](repeating: 0, count: n + 1)
+        for j in senders { counts[j + 1] += 1 }
+        for j in 0..<n { counts[j + 1] += counts[j] }
+        outgoingOffsets = counts
+        var fill = counts
+        outgoing = [Int](repeating: 0, count: senders.count)
+        for (e, j) in senders.enumerated() { outgoing[fill[j]] = e; fill[j] += 1 }
     }
 
     var count: Int { receivers.count }

@@ -60,10 +60,13 @@ extension InteractionLayer {
         radial.forward(edgeIn.pointer, rows: ne, into: tape.weights.pointer, cache: tape.radialCache)
         // m_i = Σ_j φ(h̃_j, Y_ij, w_ij), edges grouped by receiver i.
         let messages = Buffer<T>(count: n * dMid)
-        for i in 0..<n {
-            for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] {
-                convolution.accumulate(x: tape.up.pointer + c.graph.senders[e] * dEdge, sh: c.sh.pointer + e * c.shCount,
-                                       weights: tape.weights.pointer + e * nw, into: messages.pointer + i * dMid)
+        let up = tape.up!, weights = tape.weights!
+        Parallel.forChunks(n, grain: 4) { nodes in
+            for i in nodes {
+                for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] {
+                    convolution.accumulate(x: up.pointer + c.graph.senders[e] * dEdge, sh: c.sh.pointer + e * c.shCount,
+                                           weights: weights.pointer + e * nw, into: messages.pointer + i * dMid)
+                }
             }
         }
         let dL = linear.dimOut
@@ -107,7 +110,9 @@ extension InteractionLayer {
         tape.contractionIn = a
         let sc = contraction
         let b = Buffer<T>(count: n * sc.dimOut)
-        for i in 0..<n { sc.forward(a.pointer + i * sc.dimIn, element: c.elements[i], into: b.pointer + i * sc.dimOut) }
+        Parallel.forChunks(n, grain: 4) { nodes in
+            for i in nodes { sc.forward(a.pointer + i * sc.dimIn, element: c.elements[i], into: b.pointer + i * sc.dimOut) }
+        }
         let out = Buffer<T>(count: n * productLinear.dimOut)
         productLinear.forward(b.pointer, rows: n, into: out.pointer)
         if kind != .plain { skip.forward(tape.input.pointer, elements: c.elements, into: out.pointer, accumulate: true) }
@@ -124,9 +129,12 @@ extension InteractionLayer {
         productLinear.backward(g.pointer, rows: n, into: dB.pointer)
         if kind != .plain, let inputGradient { skip.backward(g.pointer, elements: c.elements, into: inputGradient.pointer) }
         let dA = Buffer<T>(count: n * sc.dimIn)
-        for i in 0..<n {
-            sc.backward(tape.contractionIn.pointer + i * sc.dimIn, element: c.elements[i],
-                        gradient: dB.pointer + i * sc.dimOut, into: dA.pointer + i * sc.dimIn)
+        let aIn = tape.contractionIn!
+        Parallel.forChunks(n, grain: 4) { nodes in
+            for i in nodes {
+                sc.backward(aIn.pointer + i * sc.dimIn, element: c.elements[i],
+                            gradient: dB.pointer + i * sc.dimOut, into: dA.pointer + i * sc.dimIn)
+            }
         }
         let dL = linear.dimOut, dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, nw = convolution.weightCount
         let dUp = Buffer<T>(count: n * dEdge)
@@ -176,13 +184,17 @@ extension InteractionLayer {
         }
         let dM = Buffer<T>(count: n * dMid)
         linear.backward(dLin.pointer, rows: n, into: dM.pointer)
+        // Grouped by sender j, so each chunk writes only its own rows of dUp (and its edges' rows).
         let dW = Buffer<T>(count: ne * nw)
-        for i in 0..<n {
-            for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] {
-                let j = c.graph.senders[e]
-                convolution.backward(x: tape.up.pointer + j * dEdge, sh: c.sh.pointer + e * c.shCount,
-                                     weights: tape.weights.pointer + e * nw, gradient: dM.pointer + i * dMid,
-                                     dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * c.shCount, dWeights: dW.pointer + e * nw)
+        let up = tape.up!, weights = tape.weights!
+        Parallel.forChunks(n, grain: 4) { nodes in
+            for j in nodes {
+                for k in c.graph.outgoingOffsets[j]..<c.graph.outgoingOffsets[j + 1] {
+                    let e = c.graph.outgoing[k], i = c.graph.receivers[e]
+                    convolution.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * c.shCount,
+                                         weights: weights.pointer + e * nw, gradient: dM.pointer + i * dMid,
+                                         dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * c.shCount, dWeights: dW.pointer + e * nw)
+                }
             }
         }
         let dIn = Buffer<T>(count: ne * edgeWidth)

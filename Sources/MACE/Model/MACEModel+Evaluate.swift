@@ -12,15 +12,17 @@ extension MACEModel {
         // Edge features: Y(r̂) and B(r)·f(r).
         let sh = Buffer<T>(count: ne * shCount)
         let radial = Buffer<T>(count: ne * nb)
-        let radialValues = Buffer<T>(count: nb)
-        for e in 0..<ne {
-            let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
-            sphericalHarmonics.evaluate(v, into: UnsafeMutableBufferPointer(start: sh.pointer + e * shCount, count: shCount))
-            let r = (v * v).sum().squareRoot()
-            radialBasis.evaluate(transformed(r, edge: e, graph: graph, elements: elements).value,
-                                 into: UnsafeMutableBufferPointer(start: radialValues.pointer, count: nb))
-            let f = envelope.value(r)
-            for k in 0..<nb { radial[e * nb + k] = radialValues[k] * f }
+        Parallel.forChunks(ne, grain: 32) { edges in
+            for e in edges {
+                let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
+                sphericalHarmonics.evaluate(v, into: UnsafeMutableBufferPointer(start: sh.pointer + e * shCount, count: shCount))
+                let r = (v * v).sum().squareRoot()
+                let row = radial.pointer + e * nb
+                radialBasis.evaluate(transformed(r, edge: e, graph: graph, elements: elements).value,
+                                     into: UnsafeMutableBufferPointer(start: row, count: nb))
+                let f = envelope.value(r)
+                for k in 0..<nb { row[k] *= f }
+            }
         }
         // Layer-0 features: embedding of the element.
         let d0 = embeddings[0].count
@@ -70,23 +72,29 @@ extension MACEModel {
         }
         // ∂E/∂r per edge: harmonics part plus radial part (dE/d|r|)·r̂.
         var grads = [SIMD3<Double>](repeating: .zero, count: ne)
-        let derivs = Buffer<T>(count: nb)
-        for e in 0..<ne {
-            let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
-            let r = (v * v).sum().squareRoot()
-            var g = sphericalHarmonics.backward(v, gradient: UnsafeBufferPointer(start: dSH.pointer + e * shCount, count: shCount))
-            let (x, dx) = transformed(r, edge: e, graph: graph, elements: elements)
-            radialBasis.evaluate(x, values: UnsafeMutableBufferPointer(start: radialValues.pointer, count: nb),
-                                 derivatives: UnsafeMutableBufferPointer(start: derivs.pointer, count: nb))
-            let (f, df) = envelope.valueAndDerivative(r)
-            var dEdr: T = 0
-            for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * dx * f + radialValues[k] * df) }
-            if let repulsion {
-                dEdr += T(config.scale) * repulsion.edgeEnergyAndDerivative(
-                    r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]).derivative
+        let scale = T(config.scale)
+        grads.withUnsafeMutableBufferPointer { gradsOut in
+            let out = gradsOut.baseAddress!
+            Parallel.forChunks(ne, grain: 32) { edges in
+                let values = Buffer<T>(count: nb), derivs = Buffer<T>(count: nb)
+                for e in edges {
+                    let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
+                    let r = (v * v).sum().squareRoot()
+                    var g = sphericalHarmonics.backward(v, gradient: UnsafeBufferPointer(start: dSH.pointer + e * shCount, count: shCount))
+                    let (x, dx) = transformed(r, edge: e, graph: graph, elements: elements)
+                    radialBasis.evaluate(x, values: UnsafeMutableBufferPointer(start: values.pointer, count: nb),
+                                         derivatives: UnsafeMutableBufferPointer(start: derivs.pointer, count: nb))
+                    let (f, df) = envelope.valueAndDerivative(r)
+                    var dEdr: T = 0
+                    for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * dx * f + values[k] * df) }
+                    if let repulsion {
+                        dEdr += scale * repulsion.edgeEnergyAndDerivative(
+                            r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]).derivative
+                    }
+                    g += (dEdr / r) * v
+                    out[e] = SIMD3<Double>(Double(g.x), Double(g.y), Double(g.z))
+                }
             }
-            g += (dEdr / r) * v
-            grads[e] = SIMD3<Double>(Double(g.x), Double(g.y), Double(g.z))
         }
         return (energy, grads)
     }
