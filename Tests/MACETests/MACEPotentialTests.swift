@@ -128,4 +128,16 @@ import MDPotentials
         #expect(abs(a.energy - b.energy) <= 1e-12 * (1 + abs(a.energy)))
         #expect(maxDeviation(a.forces, b.forces) <= 1e-12 * (1 + a.maxForce))
     }
+
+    /// Work arrays are reused between evaluations: results must not depend on what ran before.
+    @Test func repeatedEvaluationsAgree() throws {
+        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL("nonlinear_edge"))
+        let big = try Self.structure("nonlinear_edge", "bulk"), small = try Self.structure("nonlinear_edge", "molecule")
+        let first = try mace.evaluate(big)
+        _ = try mace.evaluate(small)
+        let again = try mace.evaluate(big)
+        #expect(again.energy == first.energy)
+        #expect(again.forces == first.forces)
+        #expect(again.virial == first.virial)
+    }
 }

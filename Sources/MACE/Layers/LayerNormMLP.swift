@@ -53,13 +53,13 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
         init() {}
     }
 
-    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache) {
+    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T> = Workspace()) {
         cache.normalized = []; cache.inverseStd = []; cache.normOut = []
         var x = input
         var keep: Buffer<T>? = nil
         for (k, layer) in layers.enumerated() {
             let last = k == layers.count - 1
-            let zBuffer: Buffer<T>? = last ? nil : Buffer<T>(count: rows * layer.outputs)
+            let zBuffer: Buffer<T>? = last ? nil : ws.buffer(rows * layer.outputs)
             let z = zBuffer?.pointer ?? out
             let o = layer.outputs
             for r in 0..<rows { for j in 0..<o { z[r * o + j] = layer.bias[j] } }
@@ -68,8 +68,8 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
                        a: x, lda: layer.inputs, b: w.baseAddress!, ldb: layer.inputs, beta: 1, c: z, ldc: o)
             }
             if last { break }
-            let xhat = Buffer<T>(count: rows * o), inv = Buffer<T>(count: rows), y = Buffer<T>(count: rows * o)
-            let h = Buffer<T>(count: rows * o)
+            let xhat = ws.buffer(rows * o), inv = ws.buffer(rows), y = ws.buffer(rows * o)
+            let h = ws.buffer(rows * o)
             let gamma = layer.gamma!, beta = layer.beta!
             for r in 0..<rows {
                 var mean: T = 0
@@ -98,12 +98,12 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
 
     /// dInput (rows × inputCount) ← ∂E/∂input given dOut.
     /// LayerNorm reverse: dx = s·(ĝ − mean(ĝ) − x̂·mean(ĝ x̂)) with ĝ = dy·γ.
-    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>) {
+    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T> = Workspace()) {
         var g = dOut
         var keep: Buffer<T>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[k]
-            let dx = k == 0 ? nil : Buffer<T>(count: rows * layer.inputs)
+            let dx = k == 0 ? nil : ws.buffer(rows * layer.inputs)
             let target = dx?.pointer ?? dInput
             layer.weights.withUnsafeBufferPointer { w in
                 T.gemm(transA: false, transB: false, m: rows, n: layer.inputs, k: layer.outputs, alpha: 1,
@@ -153,17 +153,17 @@ enum EdgeNetwork<T: MACEScalar>: Sendable {
         init() {}
     }
 
-    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache) {
+    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T> = Workspace()) {
         switch self {
-        case .e3nn(let m): m.forward(input, rows: rows, into: out, cache: cache.e3nn)
-        case .layerNorm(let m): m.forward(input, rows: rows, into: out, cache: cache.layerNorm)
+        case .e3nn(let m): m.forward(input, rows: rows, into: out, cache: cache.e3nn, workspace: ws)
+        case .layerNorm(let m): m.forward(input, rows: rows, into: out, cache: cache.layerNorm, workspace: ws)
         }
     }
 
-    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>) {
+    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T> = Workspace()) {
         switch self {
-        case .e3nn(let m): m.backward(dOut, rows: rows, cache: cache.e3nn, into: dInput)
-        case .layerNorm(let m): m.backward(dOut, rows: rows, cache: cache.layerNorm, into: dInput)
+        case .e3nn(let m): m.backward(dOut, rows: rows, cache: cache.e3nn, into: dInput, workspace: ws)
+        case .layerNorm(let m): m.backward(dOut, rows: rows, cache: cache.layerNorm, into: dInput, workspace: ws)
         }
     }
 }

@@ -48,20 +48,20 @@ struct RadialMLP<T: MACEScalar>: Sendable {
     }
 
     /// out (rows × outputCount) ← MLP(input (rows × inputCount)); fills `cache` for ``backward``.
-    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache) {
+    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T> = Workspace()) {
         cache.preActivations = []
         cache.activations = []
         var x = input
         for (k, layer) in layers.enumerated() {
             let last = k == layers.count - 1
             let z = last ? out : {
-                let b = Buffer<T>(count: rows * layer.outputs); cache.preActivations.append(b); return b.pointer }()
+                let b = ws.buffer(rows * layer.outputs); cache.preActivations.append(b); return b.pointer }()
             layer.weights.withUnsafeBufferPointer { w in
                 T.gemm(transA: false, transB: false, m: rows, n: layer.outputs, k: layer.inputs, alpha: 1,
                        a: x, lda: layer.inputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0, c: z, ldc: layer.outputs)
             }
             if last { break }
-            let h = Buffer<T>(count: rows * layer.outputs)
+            let h = ws.buffer(rows * layer.outputs)
             cache.activations.append(h)
             let c = layer.activationScale ?? 1
             for i in 0..<(rows * layer.outputs) { let s = 1 / (1 + T.exp(-z[i])); h[i] = c * z[i] * s }
@@ -71,12 +71,12 @@ struct RadialMLP<T: MACEScalar>: Sendable {
 
     /// Reverse mode: dInput (rows × inputCount) ← ∂E/∂input given dOut = ∂E/∂out.
     /// σ′(z) = c·s·(1 + z(1 − s)), s = sigmoid(z).
-    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>) {
+    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T> = Workspace()) {
         var g = dOut
         var keep: Buffer<T>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[k]
-            let grad = k == 0 ? nil : Buffer<T>(count: rows * layer.inputs)
+            let grad = k == 0 ? nil : ws.buffer(rows * layer.inputs)
             let target = grad?.pointer ?? dInput
             layer.weights.withUnsafeBufferPointer { w in
                 T.gemm(transA: false, transB: true, m: rows, n: layer.inputs, k: layer.outputs, alpha: 1,

@@ -8,6 +8,8 @@ struct PassContext<T: MACEScalar> {
     /// B(r_e)·f(r_e), edges × nb.
     let radial: Buffer<T>
     let radialCount: Int
+    /// Where the work arrays come from.
+    let workspace: Workspace<T>
     var nodeCount: Int { elements.count }
     var edgeCount: Int { graph.count }
 }
@@ -38,7 +40,7 @@ extension InteractionLayer {
     private func edgeInput(_ c: PassContext<T>) -> (Buffer<T>, Int) {
         guard let nl = nonLinear else { return (c.radial, c.radialCount) }
         let w = c.radialCount + 2 * nl.embeddingWidth, s = nl.embeddingWidth
-        let b = Buffer<T>(count: c.edgeCount * w)
+        let b = c.workspace.buffer(c.edgeCount * w)
         for e in 0..<c.edgeCount {
             let row = b.pointer + e * w
             for k in 0..<c.radialCount { row[k] = c.radial[e * c.radialCount + k] }
@@ -52,14 +54,14 @@ extension InteractionLayer {
     func forward(_ c: PassContext<T>, tape: LayerTape<T>) {
         let n = c.nodeCount, ne = c.edgeCount
         let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, nw = convolution.weightCount
-        tape.up = Buffer<T>(count: n * dEdge)
+        tape.up = c.workspace.buffer(n * dEdge)
         linearUp.forward(tape.input.pointer, rows: n, into: tape.up.pointer)
         let (edgeIn, _) = edgeInput(c)
         tape.edgeInput = edgeIn
-        tape.weights = Buffer<T>(count: ne * nw)
-        radial.forward(edgeIn.pointer, rows: ne, into: tape.weights.pointer, cache: tape.radialCache)
+        tape.weights = c.workspace.buffer(ne * nw)
+        radial.forward(edgeIn.pointer, rows: ne, into: tape.weights.pointer, cache: tape.radialCache, workspace: c.workspace)
         // m_i = Σ_j φ(h̃_j, Y_ij, w_ij), edges grouped by receiver i.
-        let messages = Buffer<T>(count: n * dMid)
+        let messages = c.workspace.buffer(n * dMid)
         let up = tape.up!, weights = tape.weights!
         Parallel.forChunks(n, grain: 4) { nodes in
             for i in nodes {
@@ -70,15 +72,15 @@ extension InteractionLayer {
             }
         }
         let dL = linear.dimOut
-        let lin = Buffer<T>(count: n * dL)
+        let lin = c.workspace.buffer(n * dL)
         linear.forward(messages.pointer, rows: n, into: lin.pointer)
         tape.linearOut = lin
         // Normalisation: 1/n̄, 1/(1 + ρ_i) or 1/(β ρ_i + α), ρ_i = Σ_j tanh(q_ij²).
-        let normalized = Buffer<T>(count: n * dL)
+        let normalized = c.workspace.buffer(n * dL)
         if let density {
-            let q = Buffer<T>(count: ne)
-            density.forward(edgeIn.pointer, rows: ne, into: q.pointer, cache: tape.densityCache)
-            let denom = Buffer<T>(count: n)
+            let q = c.workspace.buffer(ne)
+            density.forward(edgeIn.pointer, rows: ne, into: q.pointer, cache: tape.densityCache, workspace: c.workspace)
+            let denom = c.workspace.buffer(n)
             for i in 0..<n {
                 var rho: T = 0
                 for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] { rho += T.tanh(q[e] * q[e]) }
@@ -93,27 +95,27 @@ extension InteractionLayer {
         let a: Buffer<T>
         switch kind {
         case .plain:
-            a = Buffer<T>(count: n * skip.dimOut)
+            a = c.workspace.buffer(n * skip.dimOut)
             skip.forward(normalized.pointer, elements: c.elements, into: a.pointer, accumulate: false)
         case .residual:
             a = normalized
         case .nonLinear:
             let nl = nonLinear!
             nl.linearResidual.forward(tape.up.pointer, rows: n, into: normalized.pointer, accumulate: true)
-            let gated = Buffer<T>(count: n * nl.gate.dimOut)
+            let gated = c.workspace.buffer(n * nl.gate.dimOut)
             for i in 0..<n { nl.gate.forward(normalized.pointer + i * dL, into: gated.pointer + i * nl.gate.dimOut) }
-            a = Buffer<T>(count: n * nl.linearOut.dimOut)
+            a = c.workspace.buffer(n * nl.linearOut.dimOut)
             nl.linearOut.forward(gated.pointer, rows: n, into: a.pointer)
             tape.gateIn = normalized
             tape.gateOut = gated
         }
         tape.contractionIn = a
         let sc = contraction
-        let b = Buffer<T>(count: n * sc.dimOut)
+        let b = c.workspace.buffer(n * sc.dimOut)
         Parallel.forChunks(n, grain: 4) { nodes in
             for i in nodes { sc.forward(a.pointer + i * sc.dimIn, element: c.elements[i], into: b.pointer + i * sc.dimOut) }
         }
-        let out = Buffer<T>(count: n * productLinear.dimOut)
+        let out = c.workspace.buffer(n * productLinear.dimOut)
         productLinear.forward(b.pointer, rows: n, into: out.pointer)
         if kind != .plain { skip.forward(tape.input.pointer, elements: c.elements, into: out.pointer, accumulate: true) }
         tape.output = out
@@ -125,10 +127,10 @@ extension InteractionLayer {
                   dSH: Buffer<T>, dRadial: Buffer<T>) {
         let n = c.nodeCount, ne = c.edgeCount
         let sc = contraction
-        let dB = Buffer<T>(count: n * sc.dimOut)
+        let dB = c.workspace.buffer(n * sc.dimOut)
         productLinear.backward(g.pointer, rows: n, into: dB.pointer)
         if kind != .plain, let inputGradient { skip.backward(g.pointer, elements: c.elements, into: inputGradient.pointer) }
-        let dA = Buffer<T>(count: n * sc.dimIn)
+        let dA = c.workspace.buffer(n * sc.dimIn)
         let aIn = tape.contractionIn!
         Parallel.forChunks(n, grain: 4) { nodes in
             for i in nodes {
@@ -137,20 +139,20 @@ extension InteractionLayer {
             }
         }
         let dL = linear.dimOut, dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, nw = convolution.weightCount
-        let dUp = Buffer<T>(count: n * dEdge)
+        let dUp = c.workspace.buffer(n * dEdge)
         // ∂E/∂(normalised Linear(m)).
         let dNorm: Buffer<T>
         switch kind {
         case .plain:
-            dNorm = Buffer<T>(count: n * dL)
+            dNorm = c.workspace.buffer(n * dL)
             skip.backward(dA.pointer, elements: c.elements, into: dNorm.pointer)
         case .residual:
             dNorm = dA
         case .nonLinear:
             let nl = nonLinear!
-            let dGated = Buffer<T>(count: n * nl.gate.dimOut)
+            let dGated = c.workspace.buffer(n * nl.gate.dimOut)
             nl.linearOut.backward(dA.pointer, rows: n, into: dGated.pointer)
-            dNorm = Buffer<T>(count: n * dL)
+            dNorm = c.workspace.buffer(n * dL)
             for i in 0..<n {
                 nl.gate.backward(tape.gateIn!.pointer + i * dL, gradient: dGated.pointer + i * nl.gate.dimOut,
                                  into: dNorm.pointer + i * dL)
@@ -158,11 +160,11 @@ extension InteractionLayer {
             nl.linearResidual.backward(dNorm.pointer, rows: n, into: dUp.pointer)
         }
         let (edgeIn, edgeWidth) = (tape.edgeInput!, tape.edgeInput.count / max(ne, 1))
-        let dLin = Buffer<T>(count: n * dL)
+        let dLin = c.workspace.buffer(n * dL)
         if let density, let q = tape.densityRaw, let denom = tape.denominator {
             // y = l/D(ρ): ∂E/∂l = g/D, ∂E/∂ρ = −(∂D/∂ρ) Σ_k g_k l_k / D².
             let slope = nonLinear?.beta ?? 1
-            let dq = Buffer<T>(count: ne)
+            let dq = c.workspace.buffer(ne)
             for i in 0..<n {
                 var dRho: T = 0
                 for k in 0..<dL {
@@ -176,16 +178,16 @@ extension InteractionLayer {
                     dq[e] = dRho * (1 - th * th) * 2 * q[e]
                 }
             }
-            let dIn = Buffer<T>(count: ne * edgeWidth)
-            density.backward(dq.pointer, rows: ne, cache: tape.densityCache, into: dIn.pointer)
+            let dIn = c.workspace.buffer(ne * edgeWidth)
+            density.backward(dq.pointer, rows: ne, cache: tape.densityCache, into: dIn.pointer, workspace: c.workspace)
             accumulateRadial(dIn, width: edgeWidth, c, into: dRadial)
         } else {
             for k in 0..<(n * dL) { dLin[k] = dNorm[k] * inverseAverageNeighbors }
         }
-        let dM = Buffer<T>(count: n * dMid)
+        let dM = c.workspace.buffer(n * dMid)
         linear.backward(dLin.pointer, rows: n, into: dM.pointer)
         // Grouped by sender j, so each chunk writes only its own rows of dUp (and its edges' rows).
-        let dW = Buffer<T>(count: ne * nw)
+        let dW = c.workspace.buffer(ne * nw)
         let up = tape.up!, weights = tape.weights!
         Parallel.forChunks(n, grain: 4) { nodes in
             for j in nodes {
@@ -197,8 +199,8 @@ extension InteractionLayer {
                 }
             }
         }
-        let dIn = Buffer<T>(count: ne * edgeWidth)
-        radial.backward(dW.pointer, rows: ne, cache: tape.radialCache, into: dIn.pointer)
+        let dIn = c.workspace.buffer(ne * edgeWidth)
+        radial.backward(dW.pointer, rows: ne, cache: tape.radialCache, into: dIn.pointer, workspace: c.workspace)
         accumulateRadial(dIn, width: edgeWidth, c, into: dRadial)
         _ = edgeIn
         if let inputGradient { linearUp.backward(dUp.pointer, rows: n, into: inputGradient.pointer) }

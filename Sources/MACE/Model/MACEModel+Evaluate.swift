@@ -7,11 +7,16 @@ extension MACEModel {
     /// E = Σ_i [E0(z_i) + s·Σ_t e_t(h_i^t) + μ]  (eq. 13 with ScaleShift s, μ); the gradient is the
     /// exact reverse-mode derivative through every stage.
     func energy(elements: [Int], graph: EdgeGraph, gradients: Bool) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
+        workspaces.withWorkspace { energy(elements: elements, graph: graph, gradients: gradients, workspace: $0) }
+    }
+
+    private func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, workspace ws: Workspace<T>)
+        -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
         let n = elements.count, ne = graph.count
         let shCount = sphericalHarmonics.count, nb = radialBasis.count
         // Edge features: Y(r̂) and B(r)·f(r).
-        let sh = Buffer<T>(count: ne * shCount)
-        let radial = Buffer<T>(count: ne * nb)
+        let sh = ws.buffer(ne * shCount)
+        let radial = ws.buffer(ne * nb)
         Parallel.forChunks(ne, grain: 32) { edges in
             for e in edges {
                 let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
@@ -26,10 +31,10 @@ extension MACEModel {
         }
         // Layer-0 features: embedding of the element.
         let d0 = embeddings[0].count
-        let h0 = Buffer<T>(count: n * d0)
+        let h0 = ws.buffer(n * d0)
         for i in 0..<n { for k in 0..<d0 { h0[i * d0 + k] = embeddings[elements[i]][k] } }
 
-        let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb)
+        let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb, workspace: ws)
         var tapes: [LayerTape<T>] = []
         var h = h0
         for layer in layers {
@@ -42,7 +47,7 @@ extension MACEModel {
         var readoutCaches: [Buffer<T>?] = []
         var nodeEnergy = [Double](repeating: 0, count: n)
         for r in readouts {
-            let cache: Buffer<T>? = r.second == nil ? nil : Buffer<T>(count: n * r.first.dimOut)
+            let cache: Buffer<T>? = r.second == nil ? nil : ws.buffer(n * r.first.dimOut)
             let e = r.forward(tapes[r.layer].output.pointer, rows: n, cache: cache)
             for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
             readoutCaches.append(cache)
@@ -60,12 +65,12 @@ extension MACEModel {
         guard gradients else { return (energy, []) }
 
         // Reverse mode.
-        let dOut = tapes.map { Buffer<T>(count: $0.output.count) }
+        let dOut = tapes.map { ws.buffer($0.output.count) }
         for (r, cache) in zip(readouts, readoutCaches) {
             r.backward(seed: T(config.scale), rows: n, cache: cache, into: dOut[r.layer].pointer)
         }
-        let dSH = Buffer<T>(count: ne * shCount)
-        let dRadial = Buffer<T>(count: ne * nb)
+        let dSH = ws.buffer(ne * shCount)
+        let dRadial = ws.buffer(ne * nb)
         for t in stride(from: layers.count - 1, through: 0, by: -1) {
             layers[t].backward(context, tape: tapes[t], gradient: dOut[t], inputGradient: t > 0 ? dOut[t - 1] : nil,
                                dSH: dSH, dRadial: dRadial)
@@ -76,7 +81,7 @@ extension MACEModel {
         grads.withUnsafeMutableBufferPointer { gradsOut in
             let out = gradsOut.baseAddress!
             Parallel.forChunks(ne, grain: 32) { edges in
-                let values = Buffer<T>(count: nb), derivs = Buffer<T>(count: nb)
+                let values = Buffer<T>(count: nb), derivs = Buffer<T>(count: nb)  // chunk-local scratch
                 for e in edges {
                     let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
                     let r = (v * v).sum().squareRoot()

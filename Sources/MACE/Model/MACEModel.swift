@@ -20,6 +20,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     let repulsion: ZBLRepulsion<T>?
     let layers: [InteractionLayer<T>]
     let readouts: [Readout<T>]
+    /// Reused work arrays (a cache: it never changes results).
+    let workspaces = WorkspacePool<T>()
 
     /// Loads the model in `file` (a safetensors file written by `scripts/mace_convert.py`).
     public init(file: SafetensorsFile, head: String? = nil) throws {
