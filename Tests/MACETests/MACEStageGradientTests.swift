@@ -106,15 +106,18 @@ import Testing
         let inputs = noise.array(nx + ny + nw), s = noise.array(conv.irrepsOut.dimension)
         func f(_ v: [Double]) -> Double {
             var out = [Double](repeating: 0, count: s.count)
+            let scratch = Buffer<Double>(count: conv.scratchCount)
             v.withUnsafeBufferPointer { p in
-                conv.accumulate(x: p.baseAddress!, sh: p.baseAddress! + nx, weights: p.baseAddress! + nx + ny, into: &out)
+                conv.accumulate(x: p.baseAddress!, sh: p.baseAddress! + nx, weights: p.baseAddress! + nx + ny, into: &out,
+                                scratch: scratch.pointer)
             }
             return zip(out, s).reduce(0) { $0 + $1.0 * $1.1 }
         }
+        let scratch = Buffer<Double>(count: conv.scratchCount)
         var dx = [Double](repeating: 0, count: nx), dy = [Double](repeating: 0, count: ny), dw = [Double](repeating: 0, count: nw)
         inputs.withUnsafeBufferPointer { p in
             conv.backward(x: p.baseAddress!, sh: p.baseAddress! + nx, weights: p.baseAddress! + nx + ny, gradient: s,
-                          dx: &dx, dSH: &dy, dWeights: &dw)
+                          dx: &dx, dSH: &dy, dWeights: &dw, scratch: scratch.pointer)
         }
         Self.checkGradient(inputs, dx + dy + dw, probes: 60, f, label: "\(kind) conv_tp")
     }

@@ -15,6 +15,8 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
         var mul: Int
         /// Offset of this instruction's weights in the per-edge weight vector.
         var weightOffset: Int
+        /// 2l1 + 1 of the input block.
+        var inDimension: Int
         var entries: [Entry]
     }
     let irrepsIn: Irreps
@@ -51,52 +53,71 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
             let woff = try ins["weight_offset"].int()
             guard woff >= 0, woff + irrepsIn.blocks[a].mul <= weightCount else { throw ins.fail("weights in range") }
             list.append(Instruction(inOffset: o1[a], shOffset: o2[b], outOffset: o3[c], mul: irrepsIn.blocks[a].mul,
-                                    weightOffset: woff, entries: entries))
+                                    weightOffset: woff, inDimension: d1, entries: entries))
         }
         instructions = list
     }
 
+    /// Scalars of scratch space the per-edge kernels need (two d1 × mul arrays).
+    var scratchCount: Int {
+        instructions.map { 2 * $0.inDimension * $0.mul }.max() ?? 0
+    }
+
     /// out += φ(x, Y, w) for one edge: x the sender's features (irrepsIn), Y the harmonics,
     /// w the edge's weights (`weightCount`), out the receiver's message (irrepsOut).
+    /// With (wx)_{m1,u} = w_u x_{m1,u} formed once per instruction, each Wigner entry costs one
+    /// multiply-add per channel.
     @inline(__always)
-    func accumulate(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, into out: UnsafeMutablePointer<T>) {
+    func accumulate(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, into out: UnsafeMutablePointer<T>,
+                    scratch: UnsafeMutablePointer<T>) {
         for ins in instructions {
             let u = ins.mul
             let wi = w + ins.weightOffset
+            let d1 = ins.inDimension
+            for m1 in 0..<d1 {
+                let xi = x + ins.inOffset + m1 * u, wx = scratch + m1 * u
+                for k in 0..<u { wx[k] = wi[k] * xi[k] }
+            }
             for e in ins.entries {
                 let s = e.coefficient * sh[ins.shOffset + e.m2]
-                if s == 0 { continue }
-                let xi = x + ins.inOffset + e.m1 * u
+                let wx = scratch + e.m1 * u
                 let oi = out + ins.outOffset + e.m3 * u
-                for k in 0..<u { oi[k] += s * wi[k] * xi[k] }
+                for k in 0..<u { oi[k] += s * wx[k] }
             }
         }
     }
 
     /// Reverse mode for one edge, given g = ∂E/∂out: adds ∂E/∂x to dx, ∂E/∂Y to dSH and
-    /// writes ∂E/∂w to dWeights (overwritten).
+    /// writes ∂E/∂w to dWeights (overwritten). With G_{m1,u} = Σ_{entries} c Y_{m2} g_{m3,u}:
+    /// ∂E/∂x_{m1,u} = w_u G_{m1,u}, ∂E/∂w_u = Σ_{m1} x_{m1,u} G_{m1,u},
+    /// ∂E/∂Y_{m2} = Σ_{entries} c Σ_u (wx)_{m1,u} g_{m3,u}.
     @inline(__always)
     func backward(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, gradient g: UnsafePointer<T>,
-                  dx: UnsafeMutablePointer<T>, dSH: UnsafeMutablePointer<T>, dWeights dw: UnsafeMutablePointer<T>) {
-        dw.update(repeating: 0, count: weightCount)
+                  dx: UnsafeMutablePointer<T>, dSH: UnsafeMutablePointer<T>, dWeights dw: UnsafeMutablePointer<T>,
+                  scratch: UnsafeMutablePointer<T>) {
         for ins in instructions {
             let u = ins.mul
             let wi = w + ins.weightOffset
             let dwi = dw + ins.weightOffset
+            let d1 = ins.inDimension
+            let wxAll = scratch, gAll = scratch + d1 * u
+            for m1 in 0..<d1 {
+                let xi = x + ins.inOffset + m1 * u, wx = wxAll + m1 * u, gg = gAll + m1 * u
+                for k in 0..<u { wx[k] = wi[k] * xi[k]; gg[k] = 0 }
+            }
             for e in ins.entries {
-                let y = sh[ins.shOffset + e.m2]
-                let xi = x + ins.inOffset + e.m1 * u
-                let dxi = dx + ins.inOffset + e.m1 * u
+                let c = e.coefficient
+                let s = c * sh[ins.shOffset + e.m2]
+                let wx = wxAll + e.m1 * u, gg = gAll + e.m1 * u
                 let gi = g + ins.outOffset + e.m3 * u
-                let s = e.coefficient * y
-                var dy: T = 0
-                for k in 0..<u {
-                    let t = gi[k] * xi[k]
-                    dy += wi[k] * t
-                    dwi[k] += s * t
-                    dxi[k] += s * wi[k] * gi[k]
-                }
-                dSH[ins.shOffset + e.m2] += e.coefficient * dy
+                var dot: T = 0
+                for k in 0..<u { dot += wx[k] * gi[k]; gg[k] += s * gi[k] }
+                dSH[ins.shOffset + e.m2] += c * dot
+            }
+            for k in 0..<u { dwi[k] = 0 }
+            for m1 in 0..<d1 {
+                let xi = x + ins.inOffset + m1 * u, dxi = dx + ins.inOffset + m1 * u, gg = gAll + m1 * u
+                for k in 0..<u { dxi[k] += wi[k] * gg[k]; dwi[k] += xi[k] * gg[k] }
             }
         }
     }

@@ -63,11 +63,14 @@ extension InteractionLayer {
         // m_i = Σ_j φ(h̃_j, Y_ij, w_ij), edges grouped by receiver i.
         let messages = c.workspace.buffer(n * dMid)
         let up = tape.up!, weights = tape.weights!
+        let scratchCount = convolution.scratchCount
         Parallel.forChunks(n, grain: 4) { nodes in
+            let scratch = Buffer<T>(count: scratchCount)  // chunk-local
             for i in nodes {
                 for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] {
                     convolution.accumulate(x: up.pointer + c.graph.senders[e] * dEdge, sh: c.sh.pointer + e * c.shCount,
-                                           weights: weights.pointer + e * nw, into: messages.pointer + i * dMid)
+                                           weights: weights.pointer + e * nw, into: messages.pointer + i * dMid,
+                                           scratch: scratch.pointer)
                 }
             }
         }
@@ -189,13 +192,16 @@ extension InteractionLayer {
         // Grouped by sender j, so each chunk writes only its own rows of dUp (and its edges' rows).
         let dW = c.workspace.buffer(ne * nw)
         let up = tape.up!, weights = tape.weights!
+        let scratchCount = convolution.scratchCount
         Parallel.forChunks(n, grain: 4) { nodes in
+            let scratch = Buffer<T>(count: scratchCount)  // chunk-local
             for j in nodes {
                 for k in c.graph.outgoingOffsets[j]..<c.graph.outgoingOffsets[j + 1] {
                     let e = c.graph.outgoing[k], i = c.graph.receivers[e]
                     convolution.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * c.shCount,
                                          weights: weights.pointer + e * nw, gradient: dM.pointer + i * dMid,
-                                         dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * c.shCount, dWeights: dW.pointer + e * nw)
+                                         dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * c.shCount, dWeights: dW.pointer + e * nw,
+                                         scratch: scratch.pointer)
                 }
             }
         }
