@@ -6,6 +6,8 @@ public enum MACEError: Error, CustomStringConvertible, Equatable {
     case unsupported(String)
     /// A tensor is missing or has the wrong shape.
     case tensor(String)
+    /// The evaluation inputs are inconsistent.
+    case invalidInput(String)
     /// A loading error, with the file it came from.
     indirect case loading(file: String, MACEError)
 
@@ -14,6 +16,7 @@ public enum MACEError: Error, CustomStringConvertible, Equatable {
         case .invalidModel(let s): return "invalid MACE model: \(s)"
         case .unsupported(let s): return "unsupported MACE model: \(s)"
         case .tensor(let s): return "MACE model tensor error: \(s)"
+        case .invalidInput(let s): return "invalid MACE input: \(s)"
         case .loading(let file, let e): return "\(file): \(e.description)"
         }
     }

@@ -63,6 +63,9 @@ public struct MACEPotential: Potential, Sendable {
     public func evaluate(_ system: AtomicSystem, neighbors: NeighborPairs,
                          request: EvaluationRequest) throws -> Evaluation {
         try checkElements(of: system)
+        guard neighbors.atomCount == system.count else {
+            throw MACEError.invalidInput("neighbour list is for \(neighbors.atomCount) atoms, the system has \(system.count)")
+        }
         let index = Dictionary(uniqueKeysWithValues: config.atomicNumbers.enumerated().map { ($0.element, $0.offset) })
         let elements = system.atomicNumbers.map { index[$0]! }
         let h = system.cell.vectors

@@ -140,4 +140,23 @@ import MDPotentials
         #expect(again.forces == first.forces)
         #expect(again.virial == first.virial)
     }
+
+    /// An isolated atom has no edges: E = E0 + s·e(h⁰) + μ and zero force.
+    @Test func isolatedAtomHasNoForce() throws {
+        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL("mp0_medium"))
+        let z = try #require(mace.config.atomicNumbers.last)
+        let r = try mace.evaluate(try AtomicSystem(atomicNumbers: [z], positions: [SIMD3(0.1, 0.2, 0.3)]))
+        #expect(r.energy.isFinite)
+        #expect(r.forces == [.zero])
+        let pair = try mace.evaluate(try AtomicSystem(atomicNumbers: [z, z], positions: [.zero, SIMD3(0, 0, mace.cutoff + 0.1)]))
+        #expect(abs(pair.energy - 2 * r.energy) <= 1e-12 * (1 + abs(r.energy)))
+    }
+
+    @Test func mismatchedNeighbourListIsRefused() throws {
+        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL("mp0_small"))
+        let z = try #require(mace.config.atomicNumbers.first)
+        let system = try AtomicSystem(atomicNumbers: [z, z], positions: [.zero, SIMD3(1.4, 0, 0)])
+        let other = try NeighborPairs(positions: [.zero], cell: .none, cutoff: mace.cutoff)
+        #expect(throws: MACEError.self) { try mace.evaluate(system, neighbors: other, request: .all) }
+    }
 }
