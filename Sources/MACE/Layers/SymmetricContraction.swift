@@ -1,3 +1,5 @@
+import Foundation
+
 /// MACE's symmetric contraction (product basis, eqs. 10–11 of Batatia et al.): for each output
 /// irrep (L, M), channel c and node of element z,
 ///
@@ -7,6 +9,8 @@
 /// and U^{ν} the generalised Clebsch–Gordan tensors stored in the model. U is >99 % zeros, so it
 /// is turned at load into a list of terms (M, i1…iν) with the weights folded in per element:
 /// a_{z,term,c} = Σ_k U_{term,k} W_{z,k,c}. Evaluation is then a sparse polynomial in A.
+/// The folded tables are built on first use of each element (a foundation model has ~90
+/// elements, a simulation a few), see ``FoldedWeights``.
 struct SymmetricContraction<T: MACEScalar>: Sendable {
     struct Term: Sendable {
         var m: Int
@@ -17,8 +21,8 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
     struct Output: Sendable {
         var outOffset: Int
         var terms: [Term]
-        /// [element][term * channels + c]
-        var folded: [[T]]
+        /// Per element: [term * channels + c].
+        var folded: FoldedWeights<T>
     }
     let irrepsIn: Irreps
     let irrepsOut: Irreps
@@ -84,12 +88,14 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
                     }
                 }
             }
-            let folded: [[T]] = (0..<elementCount).map { z in
-                let zz = nEl == 1 ? 0 : z
-                var f = [T](repeating: 0, count: terms.count * C)
-                for t in terms.indices {
-                    let (K, w) = weightTables[weightsByTerm[t]]!
-                    for (k, u) in coefficients[t] {
+            let termCount = terms.count
+            let sources = coefficients.enumerated().map { (t, ks) in (table: weightsByTerm[t], ks: ks) }
+            let tables = weightTables
+            let folded = FoldedWeights<T>(elementCount: nEl == 1 ? 1 : elementCount) { zz in
+                var f = [T](repeating: 0, count: termCount * C)
+                for (t, source) in sources.enumerated() {
+                    guard let (K, w) = tables[source.table] else { continue }
+                    for (k, u) in source.ks {
                         let base = (zz * K + k) * C
                         for c in 0..<C { f[t * C + c] += T(u * w[base + c]) }
                     }
@@ -109,7 +115,7 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
         let C = channels
         out.update(repeating: 0, count: dimOut)
         for o in outputs {
-            o.folded[z].withUnsafeBufferPointer { a in
+            o.folded.table(z).withUnsafeBufferPointer { a in
                 for (t, term) in o.terms.enumerated() {
                     let at = a.baseAddress! + t * C
                     let y = out + o.outOffset + term.m * C
@@ -132,7 +138,7 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
     func backward(_ x: UnsafePointer<T>, element z: Int, gradient g: UnsafePointer<T>, into dx: UnsafeMutablePointer<T>) {
         let C = channels
         for o in outputs {
-            o.folded[z].withUnsafeBufferPointer { a in
+            o.folded.table(z).withUnsafeBufferPointer { a in
                 for (t, term) in o.terms.enumerated() {
                     let at = a.baseAddress! + t * C
                     let gy = g + o.outOffset + term.m * C
@@ -153,5 +159,29 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
                 }
             }
         }
+    }
+}
+
+/// The per-element folded coefficients of one contraction output, built lazily and kept.
+/// Thread-safe; an agnostic product (one weight set) maps every element to table 0.
+final class FoldedWeights<T: MACEScalar>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tables: [[T]?]
+    private let build: @Sendable (Int) -> [T]
+
+    init(elementCount: Int, build: @escaping @Sendable (Int) -> [T]) {
+        tables = Array(repeating: nil, count: elementCount)
+        self.build = build
+    }
+
+    /// The folded table of element index `z`.
+    func table(_ z: Int) -> [T] {
+        let index = tables.count == 1 ? 0 : z
+        lock.lock()
+        defer { lock.unlock() }
+        if let t = tables[index] { return t }
+        let t = build(index)
+        tables[index] = t
+        return t
     }
 }
