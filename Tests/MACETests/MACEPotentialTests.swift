@@ -159,4 +159,37 @@ import MDPotentials
         let other = try NeighborPairs(positions: [.zero], cell: .none, cutoff: mace.cutoff)
         #expect(throws: MACEError.self) { try mace.evaluate(system, neighbors: other, request: .all) }
     }
+
+    /// mace `apply_cutoff=False` puts the envelope on the convolution weights and densities
+    /// instead of the radial features. No fixture has it, so the density fixture is switched
+    /// to that mode and its forces are checked against finite differences of its energy.
+    @Test func envelopeOnWeightsHasConsistentForces() throws {
+        var file = try SafetensorsFile(contentsOf: MACEFixtures.modelURL("density"))
+        let config = try #require(file.metadata["config"])
+        #expect(config.contains("\"apply_cutoff\":true"))
+        file.metadata["config"] = config.replacingOccurrences(of: "\"apply_cutoff\":true", with: "\"apply_cutoff\":false")
+        let model = try MACEModel<Double>(file: file)
+        #expect(!model.config.applyCutoff)
+        let system = try Self.structure("density", "triclinic_small")
+        let graph0 = EdgeGraph(positions: system.positions, cell: system.cell.vectors,
+                               pairs: try NeighborPairs(positions: system.positions, cell: system.cell, cutoff: model.config.cutoff),
+                               cutoff: model.config.cutoff)
+        let index = Dictionary(uniqueKeysWithValues: model.config.atomicNumbers.enumerated().map { ($0.element, $0.offset) })
+        let elements = system.atomicNumbers.map { index[$0]! }
+        let (_, grads) = model.energy(elements: elements, graph: graph0, gradients: true)
+        var forces = [SIMD3<Double>](repeating: .zero, count: system.count)
+        for e in 0..<graph0.count { forces[graph0.receivers[e]] -= grads[e]; forces[graph0.senders[e]] += grads[e] }
+        func energy(_ s: AtomicSystem) throws -> Double {
+            let pairs = try NeighborPairs(positions: s.positions, cell: s.cell, cutoff: model.config.cutoff)
+            let g = EdgeGraph(positions: s.positions, cell: s.cell.vectors, pairs: pairs, cutoff: model.config.cutoff)
+            return model.energy(elements: elements, graph: g, gradients: false).energy
+        }
+        let h = 1e-5
+        for i in 0..<system.count { for a in 0..<3 {
+            var p = system, m = system
+            p.positions[i][a] += h; m.positions[i][a] -= h
+            let fd = -(try energy(p) - energy(m)) / (2 * h)
+            #expect(abs(fd - forces[i][a]) <= 1e-6 * max(1, abs(fd)), "F[\(i)][\(a)] \(forces[i][a]) vs FD \(fd)")
+        } }
+    }
 }

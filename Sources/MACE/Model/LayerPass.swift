@@ -8,6 +8,11 @@ struct PassContext<T: MACEScalar> {
     /// B(r_e)·f(r_e), edges × nb.
     let radial: Buffer<T>
     let radialCount: Int
+    /// f(r_e) per edge when the model multiplies the envelope into the convolution weights and
+    /// densities (mace `apply_cutoff=False`) instead of into B; nil otherwise.
+    let cutoff: Buffer<T>?
+    /// ∂E/∂f(r_e), accumulated by the layers when `cutoff` is set.
+    let dCutoff: Buffer<T>?
     /// Where the work arrays come from.
     let workspace: Workspace<T>
     var nodeCount: Int { elements.count }
@@ -20,6 +25,8 @@ final class LayerTape<T: MACEScalar> {
     var up: Buffer<T>! = nil
     var edgeInput: Buffer<T>! = nil
     var weights: Buffer<T>! = nil
+    /// The radial-MLP output before the envelope (only with `PassContext.cutoff`).
+    var rawWeights: Buffer<T>? = nil
     let radialCache = EdgeNetwork<T>.Cache()
     let densityCache = EdgeNetwork<T>.Cache()
     /// Linear(m) (before the normalisation).
@@ -60,6 +67,12 @@ extension InteractionLayer {
         tape.edgeInput = edgeIn
         tape.weights = c.workspace.buffer(ne * nw)
         radial.forward(edgeIn.pointer, rows: ne, into: tape.weights.pointer, cache: tape.radialCache, workspace: c.workspace)
+        if let f = c.cutoff {
+            // w_ij = R(B_ij) · f(r_ij)
+            let raw = c.workspace.buffer(ne * nw)
+            for e in 0..<ne { for k in 0..<nw { raw[e * nw + k] = tape.weights[e * nw + k]; tape.weights[e * nw + k] *= f[e] } }
+            tape.rawWeights = raw
+        }
         // m_i = Σ_j φ(h̃_j, Y_ij, w_ij), edges grouped by receiver i.
         let messages = c.workspace.buffer(n * dMid)
         let up = tape.up!, weights = tape.weights!
@@ -86,7 +99,7 @@ extension InteractionLayer {
             let denom = c.workspace.buffer(n)
             for i in 0..<n {
                 var rho: T = 0
-                for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] { rho += T.tanh(q[e] * q[e]) }
+                for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] { rho += T.tanh(q[e] * q[e]) * (c.cutoff?[e] ?? 1) }
                 denom[i] = nonLinear.map { $0.beta * rho + $0.alpha } ?? (1 + rho)
                 for k in 0..<dL { normalized[i * dL + k] = lin[i * dL + k] / denom[i] }
             }
@@ -178,7 +191,12 @@ extension InteractionLayer {
                 dRho *= slope
                 for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] {
                     let th = T.tanh(q[e] * q[e])
-                    dq[e] = dRho * (1 - th * th) * 2 * q[e]
+                    if let f = c.cutoff, let df = c.dCutoff {
+                        dq[e] = dRho * f[e] * (1 - th * th) * 2 * q[e]
+                        df[e] += dRho * th
+                    } else {
+                        dq[e] = dRho * (1 - th * th) * 2 * q[e]
+                    }
                 }
             }
             let dIn = c.workspace.buffer(ne * edgeWidth)
@@ -203,6 +221,13 @@ extension InteractionLayer {
                                          dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * c.shCount, dWeights: dW.pointer + e * nw,
                                          scratch: scratch.pointer)
                 }
+            }
+        }
+        if let f = c.cutoff, let df = c.dCutoff, let raw = tape.rawWeights {
+            for e in 0..<ne {
+                var s: T = 0
+                for k in 0..<nw { s += dW[e * nw + k] * raw[e * nw + k]; dW[e * nw + k] *= f[e] }
+                df[e] += s
             }
         }
         let dIn = c.workspace.buffer(ne * edgeWidth)

@@ -16,6 +16,9 @@ extension MACEModel {
         let shCount = sphericalHarmonics.count, nb = radialBasis.count
         // Edge features: Y(r̂) and B(r)·f(r).
         let sh = ws.buffer(ne * shCount)
+        let applyCutoff = config.applyCutoff
+        let cutoff: Buffer<T>? = applyCutoff ? nil : ws.buffer(ne)
+        let dCutoff: Buffer<T>? = applyCutoff || !gradients ? nil : ws.buffer(ne)
         let radial = ws.buffer(ne * nb)
         Parallel.forChunks(ne, grain: 32) { edges in
             for e in edges {
@@ -26,7 +29,7 @@ extension MACEModel {
                 radialBasis.evaluate(transformed(r, edge: e, graph: graph, elements: elements).value,
                                      into: UnsafeMutableBufferPointer(start: row, count: nb))
                 let f = envelope.value(r)
-                for k in 0..<nb { row[k] *= f }
+                if applyCutoff { for k in 0..<nb { row[k] *= f } } else { cutoff![e] = f }
             }
         }
         // Layer-0 features: embedding of the element.
@@ -34,7 +37,8 @@ extension MACEModel {
         let h0 = ws.buffer(n * d0)
         for i in 0..<n { for k in 0..<d0 { h0[i * d0 + k] = embeddings[elements[i]][k] } }
 
-        let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb, workspace: ws)
+        let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb,
+                                  cutoff: cutoff, dCutoff: dCutoff, workspace: ws)
         var tapes: [LayerTape<T>] = []
         var h = h0
         for layer in layers {
@@ -91,7 +95,12 @@ extension MACEModel {
                                          derivatives: UnsafeMutableBufferPointer(start: derivs.pointer, count: nb))
                     let (f, df) = envelope.valueAndDerivative(r)
                     var dEdr: T = 0
-                    for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * dx * f + values[k] * df) }
+                    if applyCutoff {
+                        for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * dx * f + values[k] * df) }
+                    } else {
+                        for k in 0..<nb { dEdr += dRadial[e * nb + k] * derivs[k] * dx }
+                        dEdr += dCutoff![e] * df
+                    }
                     if let repulsion {
                         dEdr += scale * repulsion.edgeEnergyAndDerivative(
                             r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]).derivative

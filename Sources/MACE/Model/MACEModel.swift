@@ -90,9 +90,6 @@ public struct MACEModel<T: MACEScalar>: Sendable {
             switch t { case .agnesi(let a): count = a.covalentRadii.count; case .soft(let s): count = s.covalentRadii.count }
             if zmax >= count { throw MACEError.invalidModel("distance-transform covalent radii cover Z < \(count), model has Z = \(zmax)") }
         }
-        if !config.applyCutoff {
-            throw MACEError.unsupported("unsupported setting 'apply_cutoff: false'")
-        }
         layers = try config.interactionClasses.enumerated().map {
             try InteractionLayer(index: $0.offset, className: $0.element, config: root, tensors: tensors, elementCount: zs.count)
         }
