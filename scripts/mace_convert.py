@@ -414,7 +414,8 @@ def build_config(model, head_name: str, head_index: int, source_dtype) -> dict:
         "node_feats_irreps_first": irreps_entry(inter0.node_feats_irreps),
         "sh_irreps": irreps_entry(model.spherical_harmonics.irreps_out),
         "max_ell": int(model.spherical_harmonics._lmax),
-        "edge_irreps": None if model.edge_irreps is None else irreps_entry(model.edge_irreps),
+        "edge_irreps": (None if getattr(model, "edge_irreps", None) is None
+                        else irreps_entry(model.edge_irreps)),
         "use_edge_irreps_first": bool(getattr(model, "use_edge_irreps_first", False)),
         "use_reduced_cg": bool(getattr(model, "use_reduced_cg", False)),
         "use_so3": bool(getattr(model, "use_so3", False)),
@@ -447,15 +448,15 @@ def build_config(model, head_name: str, head_index: int, source_dtype) -> dict:
         layers.append({
             "interaction_class": type(inter).__name__,
             "node_feats_irreps": irreps_entry(inter.node_feats_irreps),
-            "edge_irreps": irreps_entry(inter.edge_irreps),
+            "edge_irreps": irreps_entry(inter.linear_up.irreps_out),
             "target_irreps": irreps_entry(inter.target_irreps),
-            "hidden_irreps": irreps_entry(o3_irreps(inter.hidden_irreps)),
+            "hidden_irreps": irreps_entry(prod.linear.irreps_out),
             "avg_num_neighbors": float(inter.avg_num_neighbors),
-            "radial_MLP": [int(h) for h in inter.radial_MLP],
+            "radial_MLP": [int(h) for h in inter.conv_tp_weights.hs[1:-1]],
             "correlation": int(sc.contractions[0].correlation),
             "product_irreps_in": irreps_entry(sc.irreps_in),
             "product_irreps_out": irreps_entry(sc.irreps_out),
-            "product_use_sc": bool(prod.use_sc),
+            "product_use_sc": bool(getattr(prod, "use_sc", True)),
             "product_use_agnostic_product": bool(getattr(prod, "use_agnostic_product", False)),
         })
     cfg["layers"] = layers
@@ -510,6 +511,10 @@ def convert(input_path: str, output_path: str, head) -> dict:
         raise InputError(f"cannot load {input_path} as a pickled torch model (give the "
                          f"model saved by mace_run_train, not a TorchScript/compiled one): "
                          f"{type(exc).__name__}: {exc}") from exc
+    if isinstance(model, torch.jit.ScriptModule):
+        raise InputError(f"{input_path} is a TorchScript (compiled) model; give the pickled "
+                         f"model that mace_run_train saves next to it (e.g. NAME.model, "
+                         f"not NAME_compiled.model)")
     if not isinstance(model, torch.nn.Module) or not all(
             hasattr(model, a) for a in ("interactions", "products", "readouts",
                                         "radial_embedding", "atomic_energies_fn")):
