@@ -110,9 +110,8 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
                 let s = c * sh[ins.shOffset + e.m2]
                 let wx = wxAll + e.m1 * u, gg = gAll + e.m1 * u
                 let gi = g + ins.outOffset + e.m3 * u
-                var dot: T = 0
-                for k in 0..<u { dot += wx[k] * gi[k]; gg[k] += s * gi[k] }
-                dSH[ins.shOffset + e.m2] += c * dot
+                for k in 0..<u { gg[k] += s * gi[k] }
+                dSH[ins.shOffset + e.m2] += c * dotProduct(wx, gi, count: u)
             }
             for k in 0..<u { dwi[k] = 0 }
             for m1 in 0..<d1 {
