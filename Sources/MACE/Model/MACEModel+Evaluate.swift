@@ -6,12 +6,16 @@ extension MACEModel {
     ///
     /// E = Σ_i [E0(z_i) + s·Σ_t e_t(h_i^t) + μ]  (eq. 13 with ScaleShift s, μ); the gradient is the
     /// exact reverse-mode derivative through every stage.
-    func energy(elements: [Int], graph: EdgeGraph, gradients: Bool) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
-        workspaces.withWorkspace { energy(elements: elements, graph: graph, gradients: gradients, workspace: $0) }
+    ///
+    /// `probe`, for tests, receives intermediate arrays by mace-torch module name (node-major,
+    /// blocks m-major with the channel fastest; edges in ``EdgeGraph`` order).
+    func energy(elements: [Int], graph: EdgeGraph, gradients: Bool,
+                probe: ((String, [T]) -> Void)? = nil) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
+        workspaces.withWorkspace { energy(elements: elements, graph: graph, gradients: gradients, workspace: $0, probe: probe) }
     }
 
-    private func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, workspace ws: Workspace<T>)
-        -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
+    private func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, workspace ws: Workspace<T>,
+                        probe: ((String, [T]) -> Void)?) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
         let n = elements.count, ne = graph.count
         let shCount = sphericalHarmonics.count, nb = radialBasis.count
         // Edge features: Y(r̂) and B(r)·f(r).
@@ -47,6 +51,17 @@ extension MACEModel {
             tapes.append(tape)
             h = tape.output
         }
+        if let probe {
+            probe("spherical_harmonics", sh.array)
+            probe("edge_feats", radial.array)
+            probe("node_embedding", h0.array)
+            for (t, tape) in tapes.enumerated() {
+                probe("interactions.\(t).linear_up", tape.up.array)
+                probe("interactions.\(t).linear", tape.linearOut.array)
+                probe("interactions.\(t).out", tape.contractionIn.array)
+                probe("products.\(t).out", tape.output.array)
+            }
+        }
         // Readouts and energy.
         var readoutCaches: [Buffer<T>?] = []
         var nodeEnergy = [Double](repeating: 0, count: n)
@@ -66,6 +81,7 @@ extension MACEModel {
         }
         var energy = 0.0
         for i in 0..<n { energy += config.atomicEnergies[elements[i]] + config.scale * nodeEnergy[i] + config.shift }
+        probe?("node_energies", (0..<n).map { T(config.atomicEnergies[elements[$0]] + config.scale * nodeEnergy[$0] + config.shift) })
         guard gradients else { return (energy, []) }
 
         // Reverse mode.
