@@ -38,7 +38,12 @@ public struct MACEPotential: Potential, Sendable {
     ///   - head: head name for multi-head models (nil: the only head or the one named "default").
     /// - Throws: ``SafetensorsError`` or ``MACEError`` naming the file or setting.
     public init(contentsOf url: URL, precision: MACEPrecision = .float64, head: String? = nil) throws {
-        let file = try SafetensorsFile(contentsOf: url)
+        try self.init(file: try SafetensorsFile(contentsOf: url), precision: precision, head: head)
+    }
+
+    /// Builds the potential from an already read model file (see ``init(contentsOf:precision:head:)``).
+    public init(file: SafetensorsFile, precision: MACEPrecision = .float64, head: String? = nil) throws {
+        let name = file.source.split(separator: "/").last.map(String.init) ?? file.source
         do {
             switch precision {
             case .float32:
@@ -49,7 +54,7 @@ public struct MACEPotential: Potential, Sendable {
                 storage = .double(m); config = m.config
             }
         } catch let error as MACEError {
-            throw MACEError.loading(file: url.lastPathComponent, error)
+            throw MACEError.loading(file: name, error)
         }
         self.precision = precision
     }
