@@ -192,4 +192,22 @@ import MDPotentials
             #expect(abs(fd - forces[i][a]) <= 1e-6 * max(1, abs(fd)), "F[\(i)][\(a)] \(forces[i][a]) vs FD \(fd)")
         } }
     }
+
+    /// Concurrent evaluations of one potential (each borrows its own work arrays) agree.
+    @Test func concurrentEvaluationsAgree() async throws {
+        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL("mp0_medium"))
+        let system = try Self.structure("mp0_medium", "bulk")
+        let reference = try mace.evaluate(system)
+        let results = try await withThrowingTaskGroup(of: Evaluation.self) { group in
+            for _ in 0..<4 { group.addTask { try mace.evaluate(system) } }
+            var all: [Evaluation] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        #expect(results.count == 4)
+        for r in results {
+            #expect(r.energy == reference.energy)
+            #expect(r.forces == reference.forces)
+        }
+    }
 }
