@@ -158,7 +158,7 @@ import Testing
         func f(_ x: [Double]) -> Double {
             x.withUnsafeBufferPointer { readout.forward($0.baseAddress!, rows: rows, cache: nil) }.reduce(0, +) * 1.7
         }
-        let cache: Buffer<Double>? = readout.second == nil ? nil : Buffer<Double>(count: rows * readout.first.dimOut)
+        let cache: Buffer<Double>? = readout.linears.count > 1 ? Buffer<Double>(count: rows * readout.cacheWidth) : nil
         _ = x.withUnsafeBufferPointer { readout.forward($0.baseAddress!, rows: rows, cache: cache) }
         let g = Buffer<Double>(count: x.count)
         readout.backward(seed: 1.7, rows: rows, cache: cache, into: g.pointer)

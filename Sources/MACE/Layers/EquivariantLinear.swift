@@ -12,9 +12,12 @@ struct EquivariantLinear<T: MACEScalar>: Sendable {
         /// mul_in × mul_out, path weight folded in.
         var weights: [T]
     }
+    /// A bias b (path weight folded in) added to the scalar output block at `outOffset`.
+    struct Bias: Sendable { var outOffset: Int; var values: [T] }
     let irrepsIn: Irreps
     let irrepsOut: Irreps
     let paths: [Path]
+    let biases: [Bias]
     var dimIn: Int { irrepsIn.dimension }
     var dimOut: Int { irrepsOut.dimension }
 
@@ -22,15 +25,25 @@ struct EquivariantLinear<T: MACEScalar>: Sendable {
     init(_ d: JSONNode, tensors: ModelTensors) throws {
         irrepsIn = try d["irreps_in"].irreps()
         irrepsOut = try d["irreps_out"].irreps()
-        if d["bias_numel"].exists, try d["bias_numel"].int() != 0 {
-            throw MACEError.unsupported("\(d.path): linear layers with biases are not supported")
-        }
+        let biasCount = d["bias_numel"].exists ? try d["bias_numel"].int() : 0
+        let biasValues = biasCount > 0 ? try tensors.values(d["bias"].string(), count: biasCount) : []
+        var biasOffset = 0
+        var biases: [Bias] = []
         let weightNumel = try d["weight_numel"].int()
         let w = try tensors.values(d["weight"].string(), count: weightNumel)
         let inOff = irrepsIn.offsets, outOff = irrepsOut.offsets
         var paths: [Path] = []
         for ins in try d["instructions"].array() {
             let a = try ins["i_in"].int(), b = try ins["i_out"].int()
+            if a == -1 {
+                // e3nn bias instruction: bias slice of size dim(out block), consumed in order.
+                guard b >= 0, b < irrepsOut.blocks.count, irrepsOut.blocks[b].irrep.l == 0 else { throw ins.fail("a scalar bias") }
+                let n = irrepsOut.blocks[b].mul, pw = try ins["path_weight"].double()
+                guard biasOffset + n <= biasValues.count else { throw ins.fail("bias inside the bias tensor") }
+                biases.append(Bias(outOffset: outOff[b], values: (0..<n).map { T(pw * biasValues[biasOffset + $0]) }))
+                biasOffset += n
+                continue
+            }
             guard a >= 0, a < irrepsIn.blocks.count, b >= 0, b < irrepsOut.blocks.count,
                   irrepsIn.blocks[a].irrep == irrepsOut.blocks[b].irrep else { throw ins.fail("a valid instruction") }
             let mi = irrepsIn.blocks[a].mul, mo = irrepsOut.blocks[b].mul
@@ -41,11 +54,15 @@ struct EquivariantLinear<T: MACEScalar>: Sendable {
                               weights: (0..<(mi * mo)).map { T(pw * w[off + $0]) }))
         }
         self.paths = paths
+        self.biases = biases
     }
 
-    /// y (rows × dimOut) ← Linear(x) for x (rows × dimIn); with `accumulate`, y += Linear(x).
+    /// y (rows × dimOut) ← Linear(x) (+ biases) for x (rows × dimIn); with `accumulate`, y += Linear(x).
     func forward(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, accumulate: Bool = false) {
         if !accumulate { y.update(repeating: 0, count: rows * dimOut) }
+        for bias in biases {
+            for r in 0..<rows { for k in bias.values.indices { y[r * dimOut + bias.outOffset + k] += bias.values[k] } }
+        }
         for p in paths {
             p.weights.withUnsafeBufferPointer { w in
                 for m in 0..<p.dimension {

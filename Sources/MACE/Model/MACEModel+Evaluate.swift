@@ -66,7 +66,7 @@ extension MACEModel {
         var readoutCaches: [Buffer<T>?] = []
         var nodeEnergy = [Double](repeating: 0, count: n)
         for r in readouts {
-            let cache: Buffer<T>? = r.second == nil ? nil : ws.buffer(n * r.first.dimOut)
+            let cache: Buffer<T>? = r.linears.count > 1 ? ws.buffer(n * r.cacheWidth) : nil
             let e = r.forward(tapes[r.layer].output.pointer, rows: n, cache: cache)
             for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
             readoutCaches.append(cache)
