@@ -54,8 +54,12 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         case "gaussian":
             let c = try tensors.values(root["gaussian"]["centers"].string())
             radialBasis = .gaussian(try GaussianBasis(centres: c.map { T($0) }, coefficient: T(try root["gaussian"]["coeff"].double())))
+        case "chebyshev":
+            // Note: mace-torch's Chebyshev basis has no autograd formula, so its forces omit
+            // dB/dr; ours are the true derivative of the energy (energies agree, forces do not).
+            radialBasis = .chebyshev(try ChebyshevBasis(count: try root["num_bessel"].int()))
         default:
-            throw MACEError.unsupported("unsupported radial_type '\(config.radialType)' (supported: bessel, gaussian)")
+            throw MACEError.unsupported("unsupported radial_type '\(config.radialType)' (supported: bessel, gaussian, chebyshev)")
         }
         envelope = try PolynomialCutoff(cutoff: T(try root["cutoff_r_max"].double()), power: try root["num_polynomial_cutoff"].int())
         _ = rmax
