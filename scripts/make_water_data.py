@@ -4,7 +4,7 @@
 Method
 1. Sampling: a periodic box of 32 water molecules (0.997 g/cm³) is equilibrated with
    ASE's rigid TIP3P force field (bond lengths fixed by RATTLE) under Langevin dynamics at
-   a temperature drawn from 250–400 K; snapshots are taken every 100 fs.
+   a temperature redrawn from 250–400 K every 10 snapshots; snapshots are taken every 100 fs.
 2. Each snapshot gets random intramolecular distortions (O–H stretches σ = 0.04 Å, H–O–H
    bends σ = 5°, via small Gaussian displacements of the hydrogens) so that bond vibrations
    are sampled, and a fraction of the boxes are scaled isotropically to densities of
@@ -25,6 +25,7 @@ import time
 import numpy as np
 from ase import Atoms, units
 from ase.build import molecule
+from ase.calculators.singlepoint import SinglePointCalculator
 from ase.calculators.tip3p import TIP3P
 from ase.constraints import FixBondLengths
 from ase.io import write
@@ -65,19 +66,28 @@ def rigid_constraint(n_molecules):
     return FixBondLengths(pairs)
 
 
-def tip3p_snapshots(n_molecules, temperature, n_snapshots, rng):
-    """Rigid TIP3P Langevin MD; yields snapshots every 100 fs after 2 ps of equilibration."""
+def tip3p_snapshots(n_molecules, rng, snapshots_per_temperature=10):
+    """Rigid TIP3P Langevin MD; after 1 ps of equilibration, yields (snapshot, T) every 100 fs.
+
+    Every `snapshots_per_temperature` snapshots the thermostat target is redrawn from
+    250–400 K and the system re-equilibrates for 0.3 ps.
+    """
     atoms = water_box(n_molecules, 0.997, rng)
     atoms.set_constraint(rigid_constraint(n_molecules))
     atoms.calc = TIP3P(rc=atoms.cell[0, 0] / 2 - 0.01)
+    temperature = rng.uniform(250, 400)
     MaxwellBoltzmannDistribution(atoms, temperature_K=temperature, rng=rng)
     dyn = Langevin(atoms, 1.0 * units.fs, temperature_K=temperature, friction=0.02, rng=rng)
-    dyn.run(2000)
-    for _ in range(n_snapshots):
-        dyn.run(100)
-        snap = atoms.copy()
-        snap.set_constraint()
-        yield snap
+    dyn.run(1000)
+    while True:
+        for _ in range(snapshots_per_temperature):
+            dyn.run(100)
+            snap = atoms.copy()
+            snap.set_constraint()
+            yield snap, temperature
+        temperature = rng.uniform(250, 400)
+        dyn.set_temperature(temperature_K=temperature)
+        dyn.run(300)
 
 
 def distort(atoms, rng, scale_density):
@@ -128,27 +138,24 @@ def main():
         print(f"{args.output} already has {done} frames; continuing")
     produced = 0
     start = time.time()
-    while produced < args.frames:
-        temperature = rng.uniform(250, 400)
-        for snap in tip3p_snapshots(args.molecules, temperature, 10, rng):
-            if produced >= args.frames:
-                break
-            density = rng.uniform(0.85, 1.15) if rng.uniform() < 0.25 else None
-            atoms = distort(snap, rng, density)
-            produced += 1
-            if produced <= done:
-                continue   # same seed, same sequence: skip frames already computed
-            atoms.calc = TBLite(method="GFN2-xTB", electronic_temperature=300.0, verbosity=0)
-            energy = atoms.get_potential_energy()
-            forces = atoms.get_forces()
-            stress = atoms.get_stress()
-            atoms.info["sampling_temperature_K"] = round(float(temperature), 2)
-            atoms.info["density_g_cm3"] = round(len(atoms) // 3 * WATER_MASS / (atoms.get_volume() * 0.602214076), 4)
-            from ase.calculators.singlepoint import SinglePointCalculator
-            atoms.calc = SinglePointCalculator(atoms, energy=energy, forces=forces, stress=stress)
-            write(args.output, atoms, format="extxyz", append=True)
-            print(f"frame {produced}/{args.frames}  E = {energy:.4f} eV  T_sample = {temperature:.0f} K  "
-                  f"elapsed {time.time() - start:.0f} s", flush=True)
+    for snap, temperature in tip3p_snapshots(args.molecules, rng):
+        if produced >= args.frames:
+            break
+        density = rng.uniform(0.85, 1.15) if rng.uniform() < 0.25 else None
+        atoms = distort(snap, rng, density)
+        produced += 1
+        if produced <= done:
+            continue   # same seed, same sequence: skip frames already computed
+        atoms.calc = TBLite(method="GFN2-xTB", electronic_temperature=300.0, verbosity=0)
+        energy = atoms.get_potential_energy()
+        forces = atoms.get_forces()
+        stress = atoms.get_stress()
+        atoms.info["sampling_temperature_K"] = round(float(temperature), 2)
+        atoms.info["density_g_cm3"] = round(len(atoms) // 3 * WATER_MASS / (atoms.get_volume() * 0.602214076), 4)
+        atoms.calc = SinglePointCalculator(atoms, energy=energy, forces=forces, stress=stress)
+        write(args.output, atoms, format="extxyz", append=True)
+        print(f"frame {produced}/{args.frames}  E = {energy:.4f} eV  T_sample = {temperature:.0f} K  "
+              f"elapsed {time.time() - start:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
