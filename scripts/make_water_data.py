@@ -2,13 +2,12 @@
 """GFN2-xTB reference data for liquid water (training data of MaceMD's default model).
 
 Method
-1. Sampling: a periodic box of 32 water molecules (0.997 g/cm³) is equilibrated with
-   ASE's rigid TIP3P force field (bond lengths fixed by RATTLE) under Langevin dynamics at
-   a temperature redrawn from 250–400 K every 10 snapshots; snapshots are taken every 100 fs.
-2. Each snapshot gets random intramolecular distortions (O–H stretches σ = 0.04 Å, H–O–H
-   bends σ = 5°, via small Gaussian displacements of the hydrogens) so that bond vibrations
-   are sampled, and a fraction of the boxes are scaled isotropically to densities of
-   0.85–1.15 g/cm³ (compressed and stretched boxes).
+1. Sampling: a periodic box of 32 water molecules (0.997 g/cm³) is equilibrated with the
+   flexible SPC/Fw force field (scripts/spcfw_water.py) under Langevin dynamics at a
+   temperature redrawn from 250–400 K every 10 snapshots; snapshots are taken every 100 fs.
+2. Each snapshot gets small extra random displacements of the hydrogens (σ ≈ 0.04 Å along
+   the bond, 0.07 Å across) to widen the sampled bond and angle range, and a quarter of the
+   boxes are scaled isotropically (molecules kept whole) to densities of 0.85–1.15 g/cm³.
 3. Energies, forces and stresses are computed with GFN2-xTB (tblite's ASE calculator,
    periodic, electronic temperature 300 K) and appended frame by frame to an extended-XYZ
    file with `energy`, `forces` and `stress`, so an interrupted run keeps finished frames.
@@ -26,68 +25,67 @@ import numpy as np
 from ase import Atoms, units
 from ase.build import molecule
 from ase.calculators.singlepoint import SinglePointCalculator
-from ase.calculators.tip3p import TIP3P
-from ase.constraints import FixBondLengths
 from ase.io import write
 from ase.md.langevin import Langevin
 from ase.md.velocitydistribution import MaxwellBoltzmannDistribution
+from spcfw_water import SPCFw
 
 WATER_MASS = 18.015  # g/mol
 
 
+def random_rotation(rng):
+    q = rng.normal(size=4)
+    w, x, y, z = q / np.linalg.norm(q)
+    return np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+                     [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+                     [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+
+
 def water_box(n_molecules, density, rng):
-    """Water molecules on a jittered cubic grid with random orientations, at `density` g/cm³."""
+    """Randomly inserted, randomly oriented water molecules at `density` g/cm³.
+
+    A trial molecule is accepted when every atom is at least 2.0 Å (O–O: 2.6 Å) from all
+    atoms already placed (minimum image), so the start needs no overlap removal.
+    """
     volume = n_molecules * WATER_MASS / (density * 0.602214076)  # Å³
     length = volume ** (1 / 3)
-    grid = int(np.ceil(n_molecules ** (1 / 3)))
     template = molecule("H2O")
     template.positions -= template.positions[0]
-    positions, symbols = [], []
-    sites = [(a, b, c) for a in range(grid) for b in range(grid) for c in range(grid)]
-    rng.shuffle(sites)
-    for site in sites[:n_molecules]:
-        q = rng.normal(size=4)
-        q /= np.linalg.norm(q)
-        w, x, y, z = q
-        rot = np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-                        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-                        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
-        centre = (np.array(site) + 0.5 + rng.uniform(-0.1, 0.1, 3)) * length / grid
-        positions.extend(template.positions @ rot.T + centre)
+    placed = np.zeros((0, 3))
+    symbols = []
+    while len(placed) < 3 * n_molecules:
+        trial = template.positions @ random_rotation(rng).T + rng.uniform(0, length, 3)
+        if len(placed):
+            d = trial[:, None, :] - placed[None, :, :]
+            d -= length * np.round(d / length)
+            r = np.linalg.norm(d, axis=-1)
+            if r.min() < 2.0 or r[0, 0::3].min() < 2.6:
+                continue
+        placed = np.vstack([placed, trial])
         symbols.extend(["O", "H", "H"])
-    return Atoms(symbols, positions=positions, cell=[length] * 3, pbc=True)
+    return Atoms(symbols, positions=placed, cell=[length] * 3, pbc=True)
 
 
-def rigid_constraint(n_molecules):
-    pairs = []
-    for m in range(n_molecules):
-        o = 3 * m
-        pairs += [(o, o + 1), (o, o + 2), (o + 1, o + 2)]
-    return FixBondLengths(pairs)
-
-
-def tip3p_snapshots(n_molecules, rng, snapshots_per_temperature=10):
-    """Rigid TIP3P Langevin MD; after 1 ps of equilibration, yields (snapshot, T) every 100 fs.
-
-    Every `snapshots_per_temperature` snapshots the thermostat target is redrawn from
-    250–400 K and the system re-equilibrates for 0.3 ps.
+def classical_snapshots(n_molecules, rng, snapshots_per_temperature=10):
+    """Flexible SPC/Fw Langevin MD (0.5 fs steps); after 2 ps of equilibration, yields
+    (snapshot, T) every 100 fs. Every `snapshots_per_temperature` snapshots the thermostat
+    target is redrawn from 250–400 K and the system re-equilibrates for 0.5 ps.
     """
     atoms = water_box(n_molecules, 0.997, rng)
-    atoms.set_constraint(rigid_constraint(n_molecules))
-    atoms.calc = TIP3P(rc=atoms.cell[0, 0] / 2 - 0.01)
+    atoms.calc = SPCFw()
     temperature = rng.uniform(250, 400)
     MaxwellBoltzmannDistribution(atoms, temperature_K=temperature, rng=rng)
-    dyn = Langevin(atoms, 1.0 * units.fs, temperature_K=temperature, friction=0.02, rng=rng)
-    dyn.run(1000)
+    dyn = Langevin(atoms, 0.5 * units.fs, temperature_K=temperature, friction=0.05, rng=rng)
+    dyn.run(4000)
     while True:
         for _ in range(snapshots_per_temperature):
-            dyn.run(100)
+            dyn.run(200)
             snap = atoms.copy()
-            snap.set_constraint()
+            snap.calc = None
             yield snap, temperature
         temperature = rng.uniform(250, 400)
         dyn.set_temperature(temperature_K=temperature)
-        dyn.run(300)
+        dyn.run(1000)
 
 
 def distort(atoms, rng, scale_density):
@@ -138,7 +136,7 @@ def main():
         print(f"{args.output} already has {done} frames; continuing")
     produced = 0
     start = time.time()
-    for snap, temperature in tip3p_snapshots(args.molecules, rng):
+    for snap, temperature in classical_snapshots(args.molecules, rng):
         if produced >= args.frames:
             break
         density = rng.uniform(0.85, 1.15) if rng.uniform() < 0.25 else None
