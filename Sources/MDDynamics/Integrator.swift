@@ -36,12 +36,14 @@ extension Integrator {
         self = integrator
     }
 
-    /// `steps` checked steps; `observer` (if any) sees the state after every step.
+    /// `steps` checked steps; `observer` (if any) sees the state and the integrator after
+    /// every step (the integrator for ``conservedEnergy(_:)``: an observer must not capture
+    /// the integrator variable that is running).
     public mutating func run(_ state: inout DynamicsState, steps: Int, forces: ForceEvaluator,
-                             observer: ((DynamicsState) throws -> Void)? = nil) throws {
+                             observer: ((DynamicsState, Self) throws -> Void)? = nil) throws {
         for _ in 0..<steps {
             try step(&state, forces: forces)
-            try observer?(state)
+            try observer?(state, self)
         }
     }
 

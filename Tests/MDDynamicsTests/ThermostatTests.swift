@@ -22,7 +22,7 @@ import Testing
         let e0 = state.totalEnergy
         let c0 = integrator.conservedEnergy(state)
         var temperatures: [Double] = []
-        try integrator.run(&state, steps: 400, forces: forces) { temperatures.append($0.temperature) }
+        try integrator.run(&state, steps: 400, forces: forces) { s, _ in temperatures.append(s.temperature) }
         let mean = meanAndVariance(Array(temperatures.suffix(200))).mean
         let supplied = abs(state.totalEnergy - e0)
         let drift = abs(integrator.conservedEnergy(state) - c0)
@@ -40,7 +40,7 @@ import Testing
             var state = try DynamicsState(system: try thermalArgon(repeats: 2, temperature: 300), forces: forces)
             var integrator = try AnyIntegrator(ensemble: ensemble, timeStep: 4, seed: 3)
             var temperatures: [Double] = []
-            try integrator.run(&state, steps: 300, forces: forces) { temperatures.append($0.temperature) }
+            try integrator.run(&state, steps: 300, forces: forces) { s, _ in temperatures.append(s.temperature) }
             return meanAndVariance(Array(temperatures.suffix(200))).variance
         }
         let berendsen = try variance(.berendsen(temperature: 300, timeConstant: 8))

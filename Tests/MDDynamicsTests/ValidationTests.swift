@@ -35,7 +35,7 @@ import Testing
         #expect(state.degreesOfFreedom == 3 * 24)
         var langevin = try LangevinBAOAB(timeStep: 4, temperature: 300, friction: 20, seed: 2)
         var temperatures: [Double] = []
-        try langevin.run(&state, steps: 200, forces: forces) { temperatures.append($0.temperature) }
+        try langevin.run(&state, steps: 200, forces: forces) { s, _ in temperatures.append(s.temperature) }
         for i in 0..<system.count where fixed[i] {
             #expect(state.system.positions[i] == system.positions[i])
             #expect(state.system.velocities[i] == .zero)

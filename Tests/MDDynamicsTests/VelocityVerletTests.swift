@@ -31,7 +31,7 @@ import Testing
             var state = try DynamicsState(system: start, forces: forces)
             var verlet = try VelocityVerlet(timeStep: dt)
             var energies: [Double] = []
-            try verlet.run(&state, steps: Int(duration / dt), forces: forces) { energies.append($0.totalEnergy) }
+            try verlet.run(&state, steps: Int(duration / dt), forces: forces) { s, _ in energies.append(s.totalEnergy) }
             return meanAndVariance(energies).variance.squareRoot()
         }
         let coarse = try energySpread(dt: 8, duration: 800)
@@ -48,9 +48,9 @@ import Testing
         let e0 = state.totalEnergy
         var kinetic: [Double] = []
         var worst = 0.0
-        try verlet.run(&state, steps: 200, forces: forces) {
-            kinetic.append($0.kineticEnergy)
-            worst = max(worst, abs($0.totalEnergy - e0))
+        try verlet.run(&state, steps: 200, forces: forces) { s, _ in
+            kinetic.append(s.kineticEnergy)
+            worst = max(worst, abs(s.totalEnergy - e0))
         }
         let kineticSpread = meanAndVariance(kinetic).variance.squareRoot()
         #expect(worst < 0.01 * kineticSpread, "max |E − E₀| = \(worst) eV vs σ_K = \(kineticSpread) eV")
