@@ -31,14 +31,19 @@ public struct OptimizationResult: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// One line of progress, given to the observer before each step.
-public struct OptimizationProgress: Sendable {
+/// One line of progress, given to the observer at each evaluated point.
+public struct OptimizationProgress: Sendable, Equatable {
+    /// Optimizer steps taken so far.
     public var step: Int
+    /// Energy (eV; enthalpy for a cell filter).
     public var energy: Double
+    /// max |F| over coordinate rows (eV/Å).
     public var maxForce: Double
 }
 
 /// Relaxes `target` until max |F| ≤ `fmax` (eV/Å) or `maxSteps` optimizer steps were taken.
+/// The observer (if any) sees the progress and the target at every evaluated point,
+/// before the convergence test (so also the final point).
 ///
 /// Evaluates, checks convergence, asks the optimizer for new coordinates, repeats. When
 /// the limit is hit the result says "not converged" (``OptimizationResult/converged`` is
@@ -46,7 +51,7 @@ public struct OptimizationProgress: Sendable {
 /// the last evaluated coordinates.
 public func minimize<T: Optimizable, O: Optimizer>(
     _ target: inout T, optimizer: inout O, fmax: Double = 0.05, maxSteps: Int = 1000,
-    observer: ((OptimizationProgress) throws -> Void)? = nil
+    observer: ((OptimizationProgress, T) throws -> Void)? = nil
 ) throws -> OptimizationResult {
     try requirePositive("fmax", fmax, unit: "eV/Å")
     guard maxSteps >= 0 else {
@@ -58,7 +63,7 @@ public func minimize<T: Optimizable, O: Optimizer>(
         guard evaluation.energy.isFinite else { throw OptimizeError.nonFinite(step: steps, what: "the energy") }
         let maxForce = evaluation.maxForce
         guard maxForce.isFinite else { throw OptimizeError.nonFinite(step: steps, what: "a force") }
-        try observer?(OptimizationProgress(step: steps, energy: evaluation.energy, maxForce: maxForce))
+        try observer?(OptimizationProgress(step: steps, energy: evaluation.energy, maxForce: maxForce), target)
         if maxForce <= fmax || steps >= maxSteps {
             return OptimizationResult(converged: maxForce <= fmax, steps: steps, energy: evaluation.energy,
                                       maxForce: maxForce, fmax: fmax)

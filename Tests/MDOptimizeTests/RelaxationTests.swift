@@ -85,3 +85,24 @@ func relax<T: Optimizable>(_ target: inout T, _ index: Int, fmax: Double, maxSte
         #expect(throws: OptimizeError.notFullyPeriodic) { _ = try FrechetCellFilter(system: start, potential: lj) }
     }
 }
+
+@Suite struct RelaxFunctionTests {
+    /// The one-call API relaxes with and without the cell and reports every point to the observer.
+    @Test(arguments: OptimizerKind.allCases)
+    func relaxWithAndWithoutCell(_ kind: OptimizerKind) throws {
+        let lj = LennardJones.argon(cutoff: 8.5)
+        var start = try fccArgon(repeats: 1, latticeConstant: 5.4)
+        start.positions[1] += SIMD3(0.05, -0.03, 0.02)
+        var seen = 0
+        let fixedCell = try relax(start, optimizer: kind, fmax: 1e-4, maxSteps: 500,
+                                  evaluator: { try lj.evaluate($0, request: .all) }) { _, _ in seen += 1 }
+        #expect(fixedCell.result.converged, "\(fixedCell.result)")
+        #expect(seen == fixedCell.result.steps + 1)
+        #expect(fixedCell.system.cell == start.cell)
+        let withCell = try relax(start, relaxCell: true, optimizer: kind, fmax: 1e-4, maxSteps: 500,
+                                 evaluator: { try lj.evaluate($0, request: .all) })
+        #expect(withCell.result.converged, "\(withCell.result)")
+        #expect(withCell.system.cell.volume < start.cell.volume)
+        #expect(withCell.result.energy < fixedCell.result.energy)
+    }
+}
