@@ -19,6 +19,10 @@ import MDPotentials
 /// derivative in each of the nine directions; this is the same number in one call).
 /// The atom forces are f⁰_i = Fᵀ f_i (row form f_i F), the cell forces −(∂H/∂L)/c.
 /// Fixed atoms keep their reference positions r⁰ (they follow the cell affinely).
+///
+/// Parity: atoms, cell, forces and enthalpy match ASE 3.29's FrechetCellFilter for the same
+/// F (test `ASEFrechetParityTests`). ASE's `get_positions` reports the cell rows as
+/// N·log(N·F) = c·L + N ln N·I; the constant offset changes neither forces nor optimizer steps.
 public struct FrechetCellFilter: Optimizable {
     /// The system at the current coordinates.
     public private(set) var system: AtomicSystem

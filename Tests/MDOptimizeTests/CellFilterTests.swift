@@ -94,3 +94,26 @@ import Testing
         #expect(pow(filter.system.cell.volume, 1.0 / 3) < zeroPressure - 0.01)
     }
 }
+
+@Suite struct ASEFrechetParityTests {
+    /// Same coordinates → same atoms, cell, generalised forces and enthalpy as ASE's
+    /// FrechetCellFilter (fixture from scripts/make_frechet_fixture.py).
+    @Test func matchesASE() throws {
+        let f = ASEFrechetFixture.self
+        let start = try AtomicSystem(atomicNumbers: [18, 18, 18, 18], positions: f.startPositions,
+                                     cell: Cell(vectors: Matrix3(rows: f.startCell[0], f.startCell[1], f.startCell[2])))
+        let lj = try LennardJones(epsilon: 0.0104, sigma: 3.4, cutoff: 7.0)
+        var filter = try FrechetCellFilter(system: start, potential: lj, pressure: f.pressureGPa)
+        try filter.setCoordinates(f.coordinates)
+        let evaluation = try filter.evaluate()
+        func worst(_ a: [SIMD3<Double>], _ b: [SIMD3<Double>]) -> Double {
+            zip(a, b).map { length($0 - $1) }.max() ?? .infinity
+        }
+        let cellRows = (0..<3).map { filter.system.cell.vectors[row: $0] }
+        #expect(worst(filter.system.positions, f.positions) < 1e-12)
+        #expect(worst(cellRows, f.cell) < 1e-12)
+        #expect(worst(filter.coordinates, f.coordinates) < 1e-12)
+        #expect(worst(evaluation.forces, f.forces) < 1e-9, "max |ΔF| = \(worst(evaluation.forces, f.forces))")
+        #expect(abs(evaluation.energy - f.enthalpy) < 1e-9, "H = \(evaluation.energy), ASE \(f.enthalpy)")
+    }
+}
