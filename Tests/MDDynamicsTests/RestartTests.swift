@@ -6,11 +6,6 @@ import Testing
 /// Integrator and state are a restart point: N steps, JSON round trip, N more steps
 /// reproduce 2N uninterrupted steps bit for bit.
 @Suite struct RestartTests {
-    struct Checkpoint: Codable {
-        var integrator: AnyIntegrator
-        var state: DynamicsState
-    }
-
     @Test(arguments: [
         Ensemble.nve,
         .langevin(temperature: 300, friction: 5),
@@ -28,8 +23,8 @@ import Testing
         try reference.0.run(&reference.1, steps: 2 * n, forces: uninterruptedForces)
 
         try integrator.run(&state, steps: n, forces: uninterruptedForces)
-        let data = try JSONEncoder().encode(Checkpoint(integrator: integrator, state: state))
-        var restored = try JSONDecoder().decode(Checkpoint.self, from: data)
+        let data = try JSONEncoder().encode(DynamicsCheckpoint(integrator: integrator, state: state))
+        var restored = try JSONDecoder().decode(DynamicsCheckpoint.self, from: data)
         #expect(restored.state == state)
         #expect(restored.integrator == integrator)
         let freshForces = try argonForces(cutoff: 6.0, skin: 0.5)   // a new neighbour list, as after a restart
