@@ -20,6 +20,10 @@ import MDPotentials
 /// The atom forces are f⁰_i = Fᵀ f_i (row form f_i F), the cell forces −(∂H/∂L)/c.
 /// Fixed atoms keep their reference positions r⁰ (they follow the cell affinely).
 ///
+/// Options as in ASE: `hydrostaticStrain` replaces W′ by tr(W′)/3·I (the cell only scales
+/// uniformly); `constantVolume` removes the trace of ∂H/∂L (tr L = ln det F stays 0, so the
+/// volume is kept).
+///
 /// Parity: atoms, cell, forces and enthalpy match ASE 3.29's FrechetCellFilter for the same
 /// F (test `ASEFrechetParityTests`). ASE's `get_positions` reports the cell rows as
 /// N·log(N·F) = c·L + N ln N·I; the constant offset changes neither forces nor optimizer steps.
@@ -34,6 +38,10 @@ public struct FrechetCellFilter: Optimizable {
     public let scalarPressure: Double
     /// The factor c between log-deformation and coordinates (default: number of atoms).
     public let cellFactor: Double
+    /// Only uniform scaling of the cell (ASE's `hydrostatic_strain`).
+    public let hydrostaticStrain: Bool
+    /// Keep the volume fixed (ASE's `constant_volume`).
+    public let constantVolume: Bool
     /// The current log-deformation L (F = exp L).
     public private(set) var logDeformation: Matrix3 = .zero
     /// The last raw evaluation at the current coordinates.
@@ -46,8 +54,11 @@ public struct FrechetCellFilter: Optimizable {
     ///   - fixed: per-atom mask (default none).
     ///   - pressure: target scalar pressure in GPa (default 0).
     ///   - cellFactor: c (default N).
+    ///   - hydrostaticStrain: relax only the volume, keeping the cell shape (default false).
+    ///   - constantVolume: relax only the shape, keeping the volume (default false).
     ///   - evaluator: must return energy, forces and the virial.
     public init(system: AtomicSystem, fixed: [Bool]? = nil, pressure: Double = 0, cellFactor: Double? = nil,
+                hydrostaticStrain: Bool = false, constantVolume: Bool = false,
                 evaluator: @escaping SystemEvaluator) throws {
         guard system.cell.pbc.isFullyPeriodic else { throw OptimizeError.notFullyPeriodic }
         try system.cell.validate()
@@ -65,14 +76,17 @@ public struct FrechetCellFilter: Optimizable {
         self.referenceCell = system.cell.vectors
         self.scalarPressure = pressure / Units.gigapascalPerEVPerCubicAngstrom
         self.cellFactor = factor
+        self.hydrostaticStrain = hydrostaticStrain
+        self.constantVolume = constantVolume
         self.referencePositions = system.positions
         self.evaluator = evaluator
     }
 
     /// Convenience: evaluates `potential` (energy, forces, virial) with a fresh neighbour list.
     public init(system: AtomicSystem, potential: any Potential, fixed: [Bool]? = nil,
-                pressure: Double = 0) throws {
-        try self.init(system: system, fixed: fixed, pressure: pressure) {
+                pressure: Double = 0, hydrostaticStrain: Bool = false, constantVolume: Bool = false) throws {
+        try self.init(system: system, fixed: fixed, pressure: pressure, hydrostaticStrain: hydrostaticStrain,
+                      constantVolume: constantVolume) {
             try potential.evaluate($0, request: .all)
         }
     }
@@ -108,9 +122,11 @@ public struct FrechetCellFilter: Optimizable {
         guard let fInverse = f.inverse else { throw OptimizeError.nonFinite(step: 0, what: "the deformation gradient") }
         let volume = system.cell.volume
         var forces = (0..<system.count).map { fixed[$0] ? SIMD3<Double>.zero : evaluation.forces[$0] * f }
-        let effectiveVirial = virial - (scalarPressure * volume) * Matrix3.identity
+        var effectiveVirial = virial - (scalarPressure * volume) * Matrix3.identity
+        if hydrostaticStrain { effectiveVirial = (effectiveVirial.trace / 3) * Matrix3.identity }
         let gradientF = -1 * (effectiveVirial * fInverse.transposed)
-        let gradientL = logDeformation.transposed.exponentialDerivative(direction: gradientF)
+        var gradientL = logDeformation.transposed.exponentialDerivative(direction: gradientF)
+        if constantVolume { gradientL = gradientL - (gradientL.trace / 3) * Matrix3.identity }
         for r in 0..<3 { forces.append((-1 / cellFactor) * gradientL[row: r]) }
         return GeneralizedEvaluation(energy: evaluation.energy + scalarPressure * volume, forces: forces)
     }

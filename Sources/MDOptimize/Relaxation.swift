@@ -30,7 +30,7 @@ public enum AnyOptimizer: Optimizer, Equatable {
     }
 }
 
-/// The outcome of ``relax(_:fixed:relaxCell:pressure:optimizer:fmax:maxSteps:evaluator:observer:)``.
+/// The outcome of ``relax(_:fixed:relaxCell:pressure:hydrostaticStrain:constantVolume:optimizer:fmax:maxSteps:evaluator:observer:)``.
 public struct RelaxationOutcome: Sendable {
     /// The relaxed (or last) structure.
     public var system: AtomicSystem
@@ -47,18 +47,23 @@ public struct RelaxationOutcome: Sendable {
 ///   - fixed: per-atom mask of fixed atoms (default none).
 ///   - relaxCell: also relax the cell, driven by the stress (the evaluator must return the virial).
 ///   - pressure: target scalar pressure in GPa for cell relaxation (default 0).
+///   - hydrostaticStrain: with `relaxCell`, only scale the cell uniformly.
+///   - constantVolume: with `relaxCell`, keep the volume and relax the shape.
 ///   - optimizer: FIRE or L-BFGS (ASE defaults, maxstep 0.2 Å).
 ///   - fmax: convergence threshold on the largest (generalised) force, eV/Å.
 ///   - maxSteps: step limit; reaching it gives a "not converged" result, not an error.
 ///   - evaluator: energy, forces (and virial) of a system, e.g. MDDynamics' `NeighborListEvaluator.closure`.
 ///   - observer: sees the progress and the current structure at each evaluated point.
 public func relax(_ system: AtomicSystem, fixed: [Bool]? = nil, relaxCell: Bool = false, pressure: Double = 0,
+                  hydrostaticStrain: Bool = false, constantVolume: Bool = false,
                   optimizer: OptimizerKind = .fire, fmax: Double = 0.05, maxSteps: Int = 1000,
                   evaluator: @escaping SystemEvaluator,
                   observer: ((OptimizationProgress, AtomicSystem) throws -> Void)? = nil) throws -> RelaxationOutcome {
     var chosen = try AnyOptimizer(optimizer)
     if relaxCell {
-        var target = try FrechetCellFilter(system: system, fixed: fixed, pressure: pressure, evaluator: evaluator)
+        var target = try FrechetCellFilter(system: system, fixed: fixed, pressure: pressure,
+                                           hydrostaticStrain: hydrostaticStrain, constantVolume: constantVolume,
+                                           evaluator: evaluator)
         let result = try minimize(&target, optimizer: &chosen, fmax: fmax, maxSteps: maxSteps) { p, t in
             try observer?(p, t.system)
         }

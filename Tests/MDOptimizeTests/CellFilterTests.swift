@@ -95,6 +95,44 @@ import Testing
     }
 }
 
+@Suite struct CellFilterOptionTests {
+    /// hydrostaticStrain: the cell only scales (H = s·H₀) and the pressure relaxes to 0.
+    @Test func hydrostaticStrainKeepsShape() throws {
+        let lj = LennardJones.argon(cutoff: 8.5)
+        var system = try fccArgon(repeats: 1, latticeConstant: 5.4)
+        system.cell.vectors = system.cell.vectors + Matrix3(rows: SIMD3(0, 0.2, 0), SIMD3(0, 0.1, 0), SIMD3(0.1, 0, -0.2))
+        let h0 = system.cell.vectors
+        var filter = try FrechetCellFilter(system: system, potential: lj, hydrostaticStrain: true)
+        var optimizer = try FIRE()
+        let result = try minimize(&filter, optimizer: &optimizer, fmax: 1e-6, maxSteps: 3000)
+        #expect(result.converged, "\(result)")
+        let ratio = filter.system.cell.vectors * (try #require(h0.inverse))
+        let s = ratio[0, 0]
+        #expect((ratio - s * Matrix3.identity).maxAbs < 1e-10, "H·H₀⁻¹ = \(ratio)")
+        #expect(s < 0.999)
+        let stress = try #require(filter.stress)
+        #expect(abs(stress.trace / 3) < 1e-6, "pressure \(-stress.trace / 3) eV/Å³")
+    }
+
+    /// constantVolume: a tetragonally strained cubic cell becomes cubic at the same volume.
+    @Test func constantVolumeKeepsVolume() throws {
+        let lj = LennardJones.argon(cutoff: 8.5)
+        var system = try fccArgon(repeats: 1, latticeConstant: 5.3)
+        let strain = Matrix3(diagonal: SIMD3(1.04, 1.04, 1 / (1.04 * 1.04)))
+        system.cell.vectors = system.cell.vectors * strain
+        system.positions = system.positions.map { $0 * strain }
+        let volume = system.cell.volume
+        var filter = try FrechetCellFilter(system: system, potential: lj, constantVolume: true)
+        var optimizer = try LBFGS()
+        let result = try minimize(&filter, optimizer: &optimizer, fmax: 1e-6, maxSteps: 3000)
+        #expect(result.converged, "\(result)")
+        #expect(abs(filter.system.cell.volume / volume - 1) < 1e-12)
+        let lengths = filter.system.cell.lengths
+        #expect(lengths.max() - lengths.min() < 1e-4, "lengths \(lengths)")
+        #expect(abs(pow(volume, 1.0 / 3) - lengths.x) < 1e-4)
+    }
+}
+
 @Suite struct ASEFrechetParityTests {
     /// Same coordinates → same atoms, cell, generalised forces and enthalpy as ASE's
     /// FrechetCellFilter (fixture from scripts/make_frechet_fixture.py).
