@@ -13,7 +13,8 @@ import MDPotentials
 ///     sign α = sign(R₁ + √(c N_f K / ((1 − c) K̄))).
 ///
 /// The Σ R_i² term is a χ² deviate with N_f − 1 degrees of freedom. The energy removed by
-/// the rescalings is accumulated in ``heatToBath``.
+/// the rescalings is accumulated in ``heatToBath``. Rescaling cannot create motion: start
+/// from non-zero velocities (``MaxwellBoltzmann``), not from K = 0.
 public struct BussiCSVR: Integrator, Equatable {
     /// Δt in fs.
     public let timeStep: Double

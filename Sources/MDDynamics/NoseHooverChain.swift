@@ -19,7 +19,8 @@ import MDPotentials
 /// ξ_j by v_ξj δ; and repeats the v_ξ updates in the reverse order.
 ///
 /// The extended energy H = K + U + Σ_j Q_j v_ξj²/2 + N_f k_BT ξ₁ + k_BT Σ_{j≥2} ξ_j is
-/// conserved (``reservoirEnergy(_:)`` is everything after K + U).
+/// conserved (``reservoirEnergy(_:)`` is everything after K + U). Like all velocity
+/// scaling, it cannot heat a system with K = 0: start from ``MaxwellBoltzmann`` velocities.
 public struct NoseHooverChain: Integrator, Equatable {
     /// Δt in fs.
     public let timeStep: Double
