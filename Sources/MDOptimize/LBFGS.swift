@@ -17,9 +17,11 @@ public struct LBFGS: Optimizer, Equatable {
     /// Initial Hessian guess α in eV/Å² (default 70): H₀ = I/α.
     public var alpha: Double
 
-    /// Stored pairs, oldest first.
+    /// Stored steps s_k (Å), oldest first.
     public private(set) var s: [[SIMD3<Double>]] = []
+    /// Stored gradient changes y_k (eV/Å), oldest first.
     public private(set) var y: [[SIMD3<Double>]] = []
+    /// Stored ρ_k = 1/(y_k·s_k) (1/eV).
     public private(set) var rho: [Double] = []
     /// Coordinates and gradient of the previous step.
     public private(set) var previousCoordinates: [SIMD3<Double>] = []
