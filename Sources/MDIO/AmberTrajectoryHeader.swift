@@ -4,7 +4,7 @@ import MDCore
 extension AmberTrajectoryWriter {
     /// Defines dimensions, variables and attributes of a new file, writes the labels and atom
     /// types, leaves define mode and syncs. Returns the variable ids by name.
-    static func defineHeader(_ file: NetCDFFile, atomicNumbers: [Int], velocities: Bool, forces: Bool,
+    static func defineHeader(_ file: NetCDFFile, atomicNumbers: [Int], cell: Bool, velocities: Bool, forces: Bool,
                              programVersion: String) throws -> [String: Int32] {
         try file.putAttribute("Conventions", "AMBER")
         try file.putAttribute("ConventionVersion", "1.0")
@@ -27,12 +27,14 @@ extension AmberTrajectoryWriter {
         let coordinates = try file.defineVariable("coordinates", type: nc_type(NC_FLOAT), dimensions: [frame, atom, spatial])
         try file.putAttribute("units", "angstrom", variable: coordinates)
         ids["coordinates"] = coordinates
-        let lengths = try file.defineVariable("cell_lengths", type: nc_type(NC_DOUBLE), dimensions: [frame, cellSpatial])
-        try file.putAttribute("units", "angstrom", variable: lengths)
-        ids["cell_lengths"] = lengths
-        let angles = try file.defineVariable("cell_angles", type: nc_type(NC_DOUBLE), dimensions: [frame, cellAngular])
-        try file.putAttribute("units", "degree", variable: angles)
-        ids["cell_angles"] = angles
+        if cell {
+            let lengths = try file.defineVariable("cell_lengths", type: nc_type(NC_DOUBLE), dimensions: [frame, cellSpatial])
+            try file.putAttribute("units", "angstrom", variable: lengths)
+            ids["cell_lengths"] = lengths
+            let angles = try file.defineVariable("cell_angles", type: nc_type(NC_DOUBLE), dimensions: [frame, cellAngular])
+            try file.putAttribute("units", "degree", variable: angles)
+            ids["cell_angles"] = angles
+        }
         if velocities {
             let v = try file.defineVariable("velocities", type: nc_type(NC_FLOAT), dimensions: [frame, atom, spatial])
             try file.putAttribute("units", "angstrom/picosecond", variable: v)

@@ -12,8 +12,12 @@ import MDCore
 /// - `spatial` ("xyz"), `cell_spatial` ("abc"), `cell_angular` ("alpha", "beta ", "gamma") labels;
 /// - `time(frame)` float, picosecond; `coordinates(frame, atom, spatial)` float, angstrom;
 /// - `cell_lengths(frame, cell_spatial)` double, angstrom, and `cell_angles(frame, cell_angular)`
-///   double, degree: written for every system (ASE needs them); a non-periodic axis has length 0
-///   (ASE then shrink-wraps it), a molecule has lengths 0 and angles 90°;
+///   double, degree, when the trajectory is created `periodic` (the default); a non-periodic axis of
+///   a partly periodic cell has length 0 (ASE then shrink-wraps it). A trajectory created with
+///   `periodic: false` has no cell variables, as the convention asks for non-periodic systems:
+///   MDAnalysis, mdtraj, VMD and cpptraj read it, ASE's `NetCDFTrajectory` cannot (it requires
+///   `cell_lengths`); `periodic: true` for a molecule writes lengths 0 and angles 90°, which ASE
+///   reads but MDAnalysis 2.11 rejects (all-zero box). Use extended XYZ for molecules in ASE;
 /// - optional `velocities(frame, atom, spatial)` float, angstrom/picosecond (no scale factor);
 /// - optional `forces(frame, atom, spatial)` float, kilocalorie/mole/angstrom;
 /// - `atom_types(atom)` int: atomic numbers, which ASE reads back as elements.
@@ -26,6 +30,8 @@ public final class AmberTrajectoryWriter {
     public let path: String
     /// The number of atoms of every frame.
     public let atomCount: Int
+    /// Whether frames carry a cell (`cell_lengths`, `cell_angles`).
+    public let writesCell: Bool
     /// Whether frames carry velocities / forces.
     public let writesVelocities: Bool
     public let writesForces: Bool
@@ -41,7 +47,9 @@ public final class AmberTrajectoryWriter {
     /// (count and atomic numbers) and the requested velocity/force variables, and continues
     /// at the next frame; a missing file is created. `.createNew` never touches an existing file.
     /// - Parameter programVersion: stored as the `programVersion` global attribute.
-    public init(path: String, atomicNumbers: [Int], mode: OutputMode = .createNew,
+    /// - Parameter periodic: whether to store the cell (true for any system with a periodic axis;
+    ///   see the type's notes for molecules). Ignored when appending: the file decides.
+    public init(path: String, atomicNumbers: [Int], mode: OutputMode = .createNew, periodic: Bool = true,
                 velocities: Bool = false, forces: Bool = false, programVersion: String = "0.1.0") throws {
         self.path = path
         atomCount = atomicNumbers.count
@@ -53,18 +61,21 @@ public final class AmberTrajectoryWriter {
             for name in Self.variableNames(velocities: velocities, forces: forces) {
                 found[name] = try file.requireVariable(name)
             }
+            for name in ["cell_lengths", "cell_angles"] { found[name] = try file.variableID(name) }
             ids = found
+            writesCell = found["cell_lengths"] != nil && found["cell_angles"] != nil
             frameCount = try Self.checkExisting(file, atomicNumbers: atomicNumbers, ids: found)
         } else {
             file = try NetCDFFile.create(path: path, overwrite: mode == .overwrite)
-            ids = try Self.defineHeader(file, atomicNumbers: atomicNumbers, velocities: velocities,
+            ids = try Self.defineHeader(file, atomicNumbers: atomicNumbers, cell: periodic, velocities: velocities,
                                         forces: forces, programVersion: programVersion)
+            writesCell = periodic
             frameCount = 0
         }
     }
 
     static func variableNames(velocities: Bool, forces: Bool) -> [String] {
-        ["time", "coordinates", "cell_lengths", "cell_angles", "atom_types"]
+        ["time", "coordinates", "atom_types"]
             + (velocities ? ["velocities"] : []) + (forces ? ["forces"] : [])
     }
 
@@ -84,8 +95,12 @@ public final class AmberTrajectoryWriter {
         try file.put(try variable("time"), "time", start: [f], count: [1], floats: [Float(time / Units.femtosecondsPerPicosecond)])
         try file.put(try variable("coordinates"), "coordinates", start: [f, 0, 0], count: [1, n, 3],
                      floats: Self.flat(orientation.apply(system.positions), scale: 1))
-        try file.put(try variable("cell_lengths"), "cell_lengths", start: [f, 0], count: [1, 3], doubles: lengths)
-        try file.put(try variable("cell_angles"), "cell_angles", start: [f, 0], count: [1, 3], doubles: angles)
+        if writesCell {
+            try file.put(try variable("cell_lengths"), "cell_lengths", start: [f, 0], count: [1, 3], doubles: lengths)
+            try file.put(try variable("cell_angles"), "cell_angles", start: [f, 0], count: [1, 3], doubles: angles)
+        } else if !cell.pbc.isNonPeriodic {
+            throw file.failure("write frame \(f)", "the system is periodic (pbc \(cell.pbc)) but the trajectory was created without a cell")
+        }
         if writesVelocities, let id = ids["velocities"] {
             try file.put(id, "velocities", start: [f, 0, 0], count: [1, n, 3],
                          floats: Self.flat(orientation.apply(system.velocities), scale: Units.femtosecondsPerPicosecond))

@@ -73,10 +73,14 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
         }
     }
 
-    @Test func moleculeHasZeroCellLengths() throws {
+    func water() throws -> AtomicSystem {
+        try AtomicSystem(atomicNumbers: [8, 1, 1], positions: [SIMD3(0, 0, 0), SIMD3(0.96, 0, 0), SIMD3(-0.24, 0.93, 0)])
+    }
+
+    @Test func moleculeWithCellHasZeroCellLengths() throws {
         let path = try TestFiles.scratchDirectory().appendingPathComponent("mol.nc").path
-        let system = try AtomicSystem(atomicNumbers: [8, 1, 1], positions: [SIMD3(0, 0, 0), SIMD3(0.96, 0, 0), SIMD3(-0.24, 0.93, 0)])
-        let writer = try AmberTrajectoryWriter(path: path, atomicNumbers: system.atomicNumbers)
+        let system = try water()
+        let writer = try AmberTrajectoryWriter(path: path, atomicNumbers: system.atomicNumbers, periodic: true)
         try writer.write(system, timeInFemtoseconds: 0)
         try writer.close()
         let reader = try AmberTrajectoryReader(path: path)
@@ -85,6 +89,23 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
         #expect(cell.anglesInDegrees == SIMD3(90, 90, 90))
         #expect(try reader.coordinates(frame: 0) == system.positions.map { SIMD3<Double>(SIMD3<Float>($0)) })
         #expect(try reader.hasVariable("velocities") == false)
+    }
+
+    @Test func moleculeWithoutCellHasNoCellVariables() throws {
+        let path = try TestFiles.scratchDirectory().appendingPathComponent("mol.nc").path
+        let system = try water()
+        let writer = try AmberTrajectoryWriter(path: path, atomicNumbers: system.atomicNumbers, periodic: false)
+        try writer.write(system, timeInFemtoseconds: 0)
+        #expect(throws: NetCDFError.self) { try writer.write(try triclinicSystem(frame: 0), timeInFemtoseconds: 1) }
+        try writer.close()
+        let reader = try AmberTrajectoryReader(path: path)
+        #expect(reader.frameCount == 1)
+        #expect(try reader.hasVariable("cell_lengths") == false)
+        #expect(try reader.hasVariable("cell_angles") == false)
+        #expect(try reader.coordinates(frame: 0) == system.positions.map { SIMD3<Double>(SIMD3<Float>($0)) })
+        // Appending keeps the file's choice.
+        let again = try AmberTrajectoryWriter(path: path, atomicNumbers: system.atomicNumbers, mode: .append)
+        #expect(!again.writesCell)
     }
 
     @Test func appendContinuesAtTheNextFrame() throws {
@@ -161,9 +182,10 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
     @Test func writesReaderCheckTrajectory() throws {
         guard let keep = ProcessInfo.processInfo.environment["MACEMD_NETCDF_OUT"] else { return }
         try OutputDirectory.prepare(keep)
-        for (name, periodic) in [("triclinic", true), ("molecule", false)] {
+        for (name, periodic, cell) in [("triclinic", true, true), ("molecule", false, false), ("molecule_zero_cell", false, true)] {
             let nc = "\(keep)/\(name).nc", xyz = "\(keep)/\(name).xyz"
-            let nw = try AmberTrajectoryWriter(path: nc, atomicNumbers: [11, 17, 8, 1], mode: .overwrite, velocities: true, forces: true)
+            let nw = try AmberTrajectoryWriter(path: nc, atomicNumbers: [11, 17, 8, 1], mode: .overwrite, periodic: cell,
+                                               velocities: true, forces: true)
             let xw = try ExtXYZWriter(path: xyz, mode: .overwrite)
             for k in 0..<5 {
                 var system = try triclinicSystem(frame: k)
