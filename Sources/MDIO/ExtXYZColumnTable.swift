@@ -79,13 +79,13 @@ struct ExtXYZColumnTable {
         guard let positions else { throw ExtXYZValueError("Properties=\(properties.text) has no pos:R:3 column") }
         if numbers == nil {
             guard let symbols else { throw ExtXYZValueError("Properties=\(properties.text) has no species:S:1 or Z:I:1 column") }
-            numbers = try symbols.map { s throws(ExtXYZValueError) in
-                do { return try Element(symbol: s).atomicNumber } catch { throw ExtXYZValueError("unknown element '\(s)'") }
+            numbers = try symbols.enumerated().map { i, s throws(ExtXYZValueError) in
+                do { return try Element(symbol: s).atomicNumber } catch { throw ExtXYZValueError("unknown element '\(s)'", atom: i) }
             }
         }
         let z = numbers ?? []
-        let elementMasses = try z.map { n throws(ExtXYZValueError) in
-            do { return try Element(atomicNumber: n).mass } catch { throw ExtXYZValueError("unknown atomic number \(n) in column Z") }
+        let elementMasses = try z.enumerated().map { i, n throws(ExtXYZValueError) in
+            do { return try Element(atomicNumber: n).mass } catch { throw ExtXYZValueError("unknown atomic number \(n) in column Z", atom: i) }
         }
         let m = masses ?? elementMasses
         var velocities: [SIMD3<Double>]?
@@ -98,6 +98,11 @@ struct ExtXYZColumnTable {
         let system: AtomicSystem
         do {
             system = try AtomicSystem(atomicNumbers: z, positions: positions, cell: cell, masses: m, velocities: velocities)
+        } catch let error as StructureError {
+            switch error {
+            case .nonFiniteCoordinate(let atom, _), .nonPositiveMass(let atom, _): throw ExtXYZValueError("\(error)", atom: atom)
+            default: throw ExtXYZValueError("\(error)")
+            }
         } catch {
             throw ExtXYZValueError("\(error)")
         }

@@ -64,7 +64,8 @@ public final class ExtXYZReader {
         do {
             return try table.frame(header: header)
         } catch let e as ExtXYZValueError {
-            throw error(countLineNumber, e.message)
+            // Atom k is on line (count line + 2 + k).
+            throw error(e.atom.map { countLineNumber + 2 + $0 } ?? countLineNumber, e.message)
         } catch {
             throw self.error(countLineNumber, "\(error)")
         }

@@ -101,7 +101,9 @@ public enum ExtXYZValue: Equatable, Sendable, CustomStringConvertible {
 /// A problem with one comment-line value; the reader adds the file and line.
 struct ExtXYZValueError: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// The 0-based atom whose line is at fault, when known.
+    let atom: Int?
+    init(_ message: String, atom: Int? = nil) { self.message = message; self.atom = atom }
 }
 
 extension Matrix3 {
