@@ -25,6 +25,7 @@ import numpy as np
 from ase import Atoms, units
 from ase.build import bulk, molecule
 from ase.calculators.singlepoint import SinglePointCalculator
+from ase.constraints import FixAtoms
 from ase.io import read, write
 
 OUT = Path(__file__).resolve().parent.parent / "Tests" / "MDIOTests" / "Resources" / "extxyz"
@@ -65,6 +66,7 @@ def dump(frames):
             "arrays": [[k, typed(v)] for k, v in atoms.arrays.items()
                        if k not in ("numbers", "positions", "momenta", "masses")],
             "energy": None, "forces": None, "stress": None,
+            "fixed": sorted(int(i) for c in atoms.constraints if isinstance(c, FixAtoms) for i in c.index) or None,
         }
         if atoms.calc is not None:
             results = atoms.calc.results
@@ -155,6 +157,10 @@ def fixtures():
         calc_frames.append(c)
     out["calculator"] = calc_frames
 
+    fixed = bulk("Cu", "fcc", a=3.61, cubic=True)
+    fixed.set_constraint(FixAtoms(indices=[0, 2]))
+    out["fixed_atoms"] = [fixed]
+
     mol_calc = molecule("H2O")
     mol_calc.calc = SinglePointCalculator(mol_calc, energy=-14.2, forces=rng.normal(0, 1, (3, 3)))
     out["molecule_calculator"] = [mol_calc]
@@ -184,7 +190,48 @@ HANDWRITTEN = {
 }
 
 
+POSCAR_OUT = OUT.parent / "poscar"
+
+# Hand-written VASP files: negative scale (a volume), three scale factors, Cartesian with a
+# scale, POTCAR-style names.
+POSCAR_HANDWRITTEN = {
+    "POSCAR_volume_scale": (
+        "volume given as a negative scale\n"
+        "-64.0\n"
+        "  2.0 0.0 0.0\n  0.0 2.0 0.0\n  0.0 0.0 2.0\n"
+        "Si\n2\nDirect\n0 0 0\n0.25 0.25 0.25\n"
+    ),
+    "POSCAR_cartesian_scaled": (
+        "cartesian with scale 2\n"
+        "2.0\n"
+        "  2.0 0.0 0.0\n  0.5 2.0 0.0\n  0.0 0.0 2.5\n"
+        "Ga_d As/4a5b\n1 1\nCartesian\n0 0 0\n1.0 1.0 1.2\n"
+    ),
+}
+
+
+def make_poscar():
+    """POSCAR fixtures (ase.io.write format vasp) and the JSON of what ASE reads."""
+    POSCAR_OUT.mkdir(parents=True, exist_ok=True)
+    tri = Atoms("CuAuO", scaled_positions=[[0.1, 0.2, 0.3], [0.6, 0.5, 0.4], [0.9, 0.8, 0.05]],
+                cell=[[4.1, 0.0, 0.0], [1.3, 3.9, 0.0], [-0.7, 0.9, 5.2]], pbc=True)
+    write(POSCAR_OUT / "POSCAR_direct", tri, format="vasp", direct=True)
+    write(POSCAR_OUT / "POSCAR_cartesian", tri, format="vasp", direct=False)
+    sel = bulk("Cu", "fcc", a=3.61, cubic=True)
+    sel.set_constraint(FixAtoms(indices=[1, 3]))
+    write(POSCAR_OUT / "CONTCAR_selective", sel, format="vasp", direct=True)
+    for name, text in POSCAR_HANDWRITTEN.items():
+        (POSCAR_OUT / name).write_text(text)
+    for path in sorted(POSCAR_OUT.iterdir()):
+        if path.suffix == ".json":
+            continue
+        atoms = read(path, format="vasp")
+        (POSCAR_OUT / f"{path.name}.json").write_text(json.dumps({"name": path.name, "frames": dump([atoms])}, indent=1) + "\n")
+        print(f"wrote poscar/{path.name}")
+
+
 def make():
+    make_poscar()
     OUT.mkdir(parents=True, exist_ok=True)
     for name, text in HANDWRITTEN.items():
         path = OUT / f"{name}.xyz"
@@ -238,7 +285,7 @@ def check(directory):
                              ("energy", 1e-12)):
                 if not close(r[key], g[key], tol):
                     problems.append(f"frame {k}: {key} differs")
-            for key in ("numbers", "pbc"):
+            for key in ("numbers", "pbc", "fixed"):
                 if r[key] != g[key]:
                     problems.append(f"frame {k}: {key} differs")
             for part in ("info", "arrays"):

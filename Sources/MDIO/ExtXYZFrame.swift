@@ -44,3 +44,13 @@ public struct ExtXYZFrame: Equatable, Sendable {
     /// The extra per-atom array called `name`, if any.
     public func array(named name: String) -> ExtXYZArray? { arrays.first { $0.name == name } }
 }
+
+extension ExtXYZFrame {
+    /// Atoms that may not move at all according to a `move_mask` column (ASE's way of writing
+    /// FixAtoms as `move_mask:L:1` and FixCartesian as `move_mask:L:3`; POSCAR selective dynamics):
+    /// the 0-based indices whose flags are all F. Nil when there is no such column.
+    public var fixedAtoms: [Int]? {
+        guard let mask = array(named: "move_mask"), case .logical(let flags) = mask.values, mask.width >= 1 else { return nil }
+        return (0..<mask.atomCount).filter { i in !(0..<mask.width).contains { flags[i * mask.width + $0] } }
+    }
+}

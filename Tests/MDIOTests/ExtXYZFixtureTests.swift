@@ -28,6 +28,8 @@ struct ExtXYZFixture: CustomStringConvertible, Sendable {
 struct ExtXYZComparison {
     var tolerance = 1e-12
     var velocityTolerance = 1e-9
+    /// Compare the structure only (not info and extra arrays), e.g. for POSCAR files.
+    var structureOnly = false
 
     func compare(_ frame: ExtXYZFrame, _ ref: [String: Any], _ label: String) throws {
         let s = frame.system
@@ -60,6 +62,12 @@ struct ExtXYZComparison {
         } else {
             #expect(frame.stress == nil, "\(label): unexpected stress")
         }
+        if let fixed = ref["fixed"] as? [Int] {
+            #expect(frame.fixedAtoms == fixed, "\(label): fixed atoms")
+        } else {
+            #expect(frame.fixedAtoms == nil || frame.fixedAtoms == [], "\(label): unexpected fixed atoms")
+        }
+        if structureOnly { return }
         let info = try #require(ref["info"] as? [[Any]])
         #expect(frame.info.keys == info.compactMap { $0.first as? String }, "\(label): info keys")
         for item in info {
@@ -69,7 +77,8 @@ struct ExtXYZComparison {
             #expect(Self.matches(ours, typed), "\(label): info \(key) = \(ours), ASE \(typed)")
         }
         let arrays = try #require(ref["arrays"] as? [[Any]])
-        #expect(frame.arrays.map(\.name) == arrays.compactMap { $0.first as? String }, "\(label): array names")
+        // ASE turns move_mask into constraints (compared as fixed atoms above).
+        #expect(frame.arrays.map(\.name).filter { $0 != "move_mask" } == arrays.compactMap { $0.first as? String }, "\(label): array names")
         for item in arrays {
             let name = try #require(item[0] as? String)
             let typed = try #require(item[1] as? [String: Any])
@@ -161,5 +170,34 @@ struct ExtXYZComparison {
         for (k, (frame, ref)) in zip(again, reference).enumerated() {
             try comparison.compare(frame, ref, "\(fixture.name) rewritten frame \(k)")
         }
+    }
+}
+
+@Suite struct POSCARTests {
+    static func names() -> [String] {
+        let dir = TestFiles.resources.appendingPathComponent("poscar")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { !$0.hasSuffix(".json") }.sorted()
+    }
+
+    @Test func fixturesArePresent() { #expect(Self.names().count >= 5) }
+
+    @Test(arguments: names())
+    func readsWhatASEReads(_ name: String) throws {
+        let dir = TestFiles.resources.appendingPathComponent("poscar")
+        let frame = try StructureFile.read(path: dir.appendingPathComponent(name).path)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("\(name).json"))) as? [String: Any]
+        let ref = try #require((object?["frames"] as? [[String: Any]])?.first)
+        try ExtXYZComparison(tolerance: 1e-10, structureOnly: true).compare(frame, ref, name)
+    }
+
+    @Test func malformedPOSCARNamesTheLine() throws {
+        let text = "c\n1.0\n1 0 0\n0 1 0\n0 0 1\nSi\n2\nDirect\n0 0 0\n0.5 0.5 x\n"
+        do { _ = try POSCARReader.parse(text, file: "POSCAR"); Issue.record("no error") } catch let e as ExtXYZError {
+            #expect(e.line == 10)
+            #expect(e.description.hasPrefix("POSCAR:10: bad number 'x'"))
+        }
+        #expect(throws: ExtXYZError.self) { try POSCARReader.parse("c\n1.0\n1 0 0\n0 1 0\n0 0 1\n2\nDirect\n0 0 0\n0.5 0.5 0.5\n") }
+        #expect(throws: ExtXYZError.self) { try POSCARReader.parse("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nQq\n1\nDirect\n0 0 0\n") }
     }
 }
