@@ -198,3 +198,19 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
         }
     }
 }
+
+/// A helper for a by-hand crash check: with MACEMD_KILLED_WRITER_OUT=FILE.nc set, writes 5 frames,
+/// starts a 6th without syncing and SIGKILLs its own process (the test run dies with it).
+/// Then `ncdump -h FILE.nc` or scripts/check_netcdf_readers.py shows 5 readable frames.
+/// Without the variable it does nothing.
+@Suite struct KilledWriterHelper {
+    @Test func writeFramesThenSIGKILL() throws {
+        guard let path = ProcessInfo.processInfo.environment["MACEMD_KILLED_WRITER_OUT"] else { return }
+        let writer = try AmberTrajectoryWriter(path: path, atomicNumbers: [11, 17, 8, 1], mode: .overwrite, velocities: true)
+        for k in 0..<5 { try writer.write(try triclinicSystem(frame: k), timeInFemtoseconds: Double(k)) }
+        let file = try NetCDFFile.open(path: path, writable: true)  // a second handle: a half-written 6th record
+        let id = try file.requireVariable("coordinates")
+        try file.put(id, "coordinates", start: [5, 0, 0], count: [1, 4, 3], floats: Array(repeating: 9, count: 12))
+        kill(getpid(), SIGKILL)
+    }
+}
