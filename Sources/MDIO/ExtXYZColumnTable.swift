@@ -6,47 +6,69 @@ import MDCore
 struct ExtXYZColumnTable {
     let properties: ExtXYZProperties
     let atomCount: Int
-    private(set) var columns: [ExtXYZArray.Values]
+    /// One column group's values while reading; only the array of its type is used. (Kept as
+    /// separate arrays, not as `ExtXYZArray.Values`, so that appending never copies.)
+    struct Buffer {
+        var type: Character
+        var reals: [Double] = []
+        var integers: [Int] = []
+        var strings: [String] = []
+        var logicals: [Bool] = []
+
+        var values: ExtXYZArray.Values {
+            switch type {
+            case "R": .real(reals)
+            case "I": .integer(integers)
+            case "L": .logical(logicals)
+            default: .string(strings)
+            }
+        }
+    }
+
+    private(set) var buffers: [Buffer]
 
     init(properties: ExtXYZProperties, atomCount: Int) {
         self.properties = properties
         self.atomCount = atomCount
-        columns = properties.properties.map { p in
+        buffers = properties.properties.map { p in
+            var b = Buffer(type: p.type)
+            let n = atomCount * p.width
             switch p.type {
-            case "R": .real([])
-            case "I": .integer([])
-            case "L": .logical([])
-            default: .string([])
+            case "R": b.reals.reserveCapacity(n)
+            case "I": b.integers.reserveCapacity(n)
+            case "L": b.logicals.reserveCapacity(n)
+            default: b.strings.reserveCapacity(n)
             }
+            return b
         }
     }
 
     /// Parses one atom line; the message names the column and its property.
     mutating func append(line: String) throws(ExtXYZValueError) {
-        let fields = line.split(whereSeparator: \.isWhitespace)
+        let fields = Self.fields(line)
         guard fields.count == properties.columnCount else {
             throw ExtXYZValueError("atom line has \(fields.count) columns but Properties=\(properties.text) declares \(properties.columnCount)")
         }
         var column = 0
         for (g, p) in properties.properties.enumerated() {
             for _ in 0..<p.width {
-                let text = String(fields[column])
+                let text = fields[column]
                 column += 1
-                let where_ = "in column \(column) (\(p.name))"
-                switch columns[g] {
-                case .real(var v):
-                    guard let x = Double(text) else { throw ExtXYZValueError("bad real number '\(text)' \(where_)") }
-                    v.append(x); columns[g] = .real(v)
-                case .integer(var v):
-                    guard let x = Int(text) else { throw ExtXYZValueError("bad integer '\(text)' \(where_)") }
-                    v.append(x); columns[g] = .integer(v)
-                case .logical(var v):
-                    guard let x = ["T": true, "F": false, "True": true, "False": false][text] else {
-                        throw ExtXYZValueError("bad logical '\(text)' \(where_) (expected T or F)")
+                let where_ = { "in column \(column) (\(p.name))" }
+                switch p.type {
+                case "R":
+                    guard let x = Double(text) else { throw ExtXYZValueError("bad real number '\(text)' \(where_())") }
+                    buffers[g].reals.append(x)
+                case "I":
+                    guard let x = Int(text) else { throw ExtXYZValueError("bad integer '\(text)' \(where_())") }
+                    buffers[g].integers.append(x)
+                case "L":
+                    guard let x = Self.logical(text) else {
+                        throw ExtXYZValueError("bad logical '\(text)' \(where_()) (expected T or F)")
                     }
-                    v.append(x); columns[g] = .logical(v)
-                case .string(var v):
-                    v.append(text); columns[g] = .string(v)
+                    buffers[g].logicals.append(x)
+                default:
+                    buffers[g].strings.append(String(text))
                 }
             }
         }
@@ -61,7 +83,7 @@ struct ExtXYZColumnTable {
         var momenta: [SIMD3<Double>]?
         var forces: [SIMD3<Double>]?
         var arrays: [ExtXYZArray] = []
-        for (p, values) in zip(properties.properties, columns) {
+        for (p, values) in zip(properties.properties, buffers.map(\.values)) {
             switch (p.name, values, p.width) {
             case ("species", .string(let s), 1): symbols = s
             case ("Z", .integer(let z), 1): numbers = z
@@ -108,6 +130,35 @@ struct ExtXYZColumnTable {
         }
         return ExtXYZFrame(system: system, hasVelocities: momenta != nil, info: header.info, arrays: arrays,
                            energy: header.energy, forces: forces, stress: header.stress)
+    }
+
+    /// The whitespace-separated fields of a line (space, tab, CR), split on the UTF-8 bytes,
+    /// which is much faster than splitting on Characters.
+    static func fields(_ line: String) -> [Substring] {
+        var out: [Substring] = []
+        let bytes = line.utf8
+        var start: String.Index?
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let b = bytes[i]
+            let blank = b == 32 || b == 9 || b == 13 || b == 11 || b == 12
+            if blank {
+                if let s = start { out.append(line[s..<i]); start = nil }
+            } else if start == nil {
+                start = i
+            }
+            i = bytes.index(after: i)
+        }
+        if let s = start { out.append(line[s..<bytes.endIndex]) }
+        return out
+    }
+
+    static func logical(_ text: Substring) -> Bool? {
+        switch text {
+        case "T", "True": true
+        case "F", "False": false
+        default: nil
+        }
     }
 
     static func vectors(_ flat: [Double]) -> [SIMD3<Double>] {

@@ -33,29 +33,35 @@ public final class ExtXYZWriter {
 
     /// Appends one frame and flushes it.
     public func write(_ frame: ExtXYZFrame) throws {
-        var text = "\(frame.system.count)\n"
-        text += try commentLine(frame) + "\n"
+        let n = frame.system.count
         let columns = try perAtomColumns(frame)
-        let realFormat = "%\(fractionDigits + 8).\(fractionDigits)f"
-        for i in 0..<frame.system.count {
-            var line = frame.system.symbols[i].padding(to: 2)
+        let realFormat = Array("%\(fractionDigits + 8).\(fractionDigits)f".utf8CString)
+        let intFormat = Array("%8ld".utf8CString)
+        let symbols = frame.system.symbols.map { $0.padding(to: 2) }
+        let perLine = 3 + columns.reduce(0) { $0 + $1.width }
+        var text = TextBuffer(reservingCapacity: 256 + n * (4 + perLine * (fractionDigits + 9)))
+        text.append("\(n)\n")
+        text.append(try commentLine(frame) + "\n")
+        let space: UInt8 = 32
+        for i in 0..<n {
+            text.append(symbols[i])
             let x = frame.system.positions[i]
-            for c in 0..<3 { line += " " + NumberFormatting.format(x[c], realFormat) }
+            for c in 0..<3 { text.append(byte: space); text.append(x[c], format: realFormat) }
             for column in columns {
                 for c in 0..<column.width {
                     let k = i * column.width + c
-                    line += " "
+                    text.append(byte: space)
                     switch column.values {
-                    case .real(let v): line += NumberFormatting.format(v[k], realFormat)
-                    case .integer(let v): line += NumberFormatting.format(v[k], "%8ld")
-                    case .logical(let v): line += v[k] ? " T" : " F"
-                    case .string(let v): line += v[k]
+                    case .real(let v): text.append(v[k], format: realFormat)
+                    case .integer(let v): text.append(v[k], format: intFormat)
+                    case .logical(let v): text.append(v[k] ? " T" : " F")
+                    case .string(let v): text.append(v[k])
                     }
                 }
             }
-            text += line + "\n"
+            text.append(byte: 10)
         }
-        try file.write(text)
+        try file.write(bytes: text.bytes)
         try file.flush()
     }
 

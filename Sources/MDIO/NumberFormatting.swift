@@ -25,3 +25,45 @@ enum NumberFormatting {
         }
     }
 }
+
+/// A growing UTF-8 byte buffer for building large text blocks (a trajectory frame) without
+/// creating a Swift `String` per number.
+struct TextBuffer {
+    private(set) var bytes: [UInt8] = []
+
+    init(reservingCapacity n: Int = 0) { bytes.reserveCapacity(n) }
+
+    mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    /// Appends `x` formatted by the C format `format` (NUL-terminated, one conversion).
+    mutating func append(_ x: Double, format: [CChar]) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { scratch in
+            let n = format.withUnsafeBufferPointer { f in withVaList([x]) { vsnprintf(scratch.baseAddress, 64, f.baseAddress, $0) } }
+            if n >= 0, n < 64 {
+                scratch.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: Int(n)) {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(n)))
+                }
+            } else {
+                append("\(x)")
+            }
+        }
+    }
+
+    /// Appends `x` formatted by the C format `format` (a `%…ld` conversion).
+    mutating func append(_ x: Int, format: [CChar]) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { scratch in
+            let n = format.withUnsafeBufferPointer { f in withVaList([x]) { vsnprintf(scratch.baseAddress, 64, f.baseAddress, $0) } }
+            if n >= 0, n < 64 {
+                scratch.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: Int(n)) {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(n)))
+                }
+            } else {
+                append("\(x)")
+            }
+        }
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -106,6 +106,13 @@ public final class TextOutputFile {
         guard ok else { throw OutputFileError(path: path, message: "write failed (\(String(cString: strerror(errno))))") }
     }
 
+    /// Writes raw bytes (UTF-8 text).
+    public func write(bytes: [UInt8]) throws {
+        guard let file else { throw OutputFileError(path: path, message: "write after close") }
+        let ok = bytes.withUnsafeBufferPointer { $0.isEmpty || fwrite($0.baseAddress, 1, $0.count, file) == $0.count }
+        guard ok else { throw OutputFileError(path: path, message: "write failed (\(String(cString: strerror(errno))))") }
+    }
+
     /// Pushes buffered text to the operating system (survives a killed process, not a power cut).
     public func flush() throws {
         guard let file else { return }
