@@ -86,6 +86,13 @@ public final class AmberTrajectoryWriter {
         guard system.count == atomCount else {
             throw file.failure("write frame \(frameCount)", "system has \(system.count) atoms, trajectory has \(atomCount)")
         }
+        // Every check comes before the first write, so a rejected frame leaves no partial record.
+        if !writesCell, !system.cell.pbc.isNonPeriodic {
+            throw file.failure("write frame \(frameCount)", "the system is periodic (pbc \(system.cell.pbc)) but the trajectory was created without a cell")
+        }
+        if writesForces, forces?.count != atomCount {
+            throw file.failure("write frame \(frameCount)", "the trajectory stores forces but \(forces.map { "\($0.count) were" } ?? "none were") given for \(atomCount) atoms")
+        }
         let orientation = StandardOrientation(cell: system.cell)
         let f = frameCount
         let n = atomCount
@@ -98,17 +105,12 @@ public final class AmberTrajectoryWriter {
         if writesCell {
             try file.put(try variable("cell_lengths"), "cell_lengths", start: [f, 0], count: [1, 3], doubles: lengths)
             try file.put(try variable("cell_angles"), "cell_angles", start: [f, 0], count: [1, 3], doubles: angles)
-        } else if !cell.pbc.isNonPeriodic {
-            throw file.failure("write frame \(f)", "the system is periodic (pbc \(cell.pbc)) but the trajectory was created without a cell")
         }
         if writesVelocities, let id = ids["velocities"] {
             try file.put(id, "velocities", start: [f, 0, 0], count: [1, n, 3],
                          floats: Self.flat(orientation.apply(system.velocities), scale: Units.femtosecondsPerPicosecond))
         }
-        if writesForces, let id = ids["forces"] {
-            guard let forces, forces.count == n else {
-                throw file.failure("write frame \(f)", "the trajectory stores forces but \(forces == nil ? "none were" : "\(forces!.count) were") given for \(n) atoms")
-            }
+        if writesForces, let id = ids["forces"], let forces {
             try file.put(id, "forces", start: [f, 0, 0], count: [1, n, 3],
                          floats: Self.flat(orientation.apply(forces), scale: Units.kilocaloriePerMolePerEV))
         }

@@ -214,3 +214,16 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
         kill(getpid(), SIGKILL)
     }
 }
+
+@Suite struct AmberTrajectoryRejectionTests {
+    /// A rejected frame (missing forces) leaves no partial record behind.
+    @Test func rejectedFrameLeavesNoRecord() throws {
+        let path = try TestFiles.scratchDirectory().appendingPathComponent("traj.nc").path
+        let writer = try AmberTrajectoryWriter(path: path, atomicNumbers: [11, 17, 8, 1], forces: true)
+        try writer.write(try triclinicSystem(frame: 0), timeInFemtoseconds: 0, forces: forces(frame: 0))
+        #expect(throws: NetCDFError.self) { try writer.write(try triclinicSystem(frame: 1), timeInFemtoseconds: 1) }
+        #expect(writer.frameCount == 1)
+        try writer.close()
+        #expect(try AmberTrajectoryReader(path: path).frameCount == 1)
+    }
+}
