@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
-"""Extended XYZ fixtures for MDIOTests, written and read back with ASE.
+"""Extended XYZ (and VASP POSCAR) fixtures for MDIOTests, written and read back with ASE.
 
     python scripts/make_extxyz_fixtures.py            # writes Tests/MDIOTests/Resources/extxyz/
+                                                      # and Tests/MDIOTests/Resources/poscar/
     python scripts/make_extxyz_fixtures.py --check DIR  # reads DIR/*.xyz written by MaceMD with
-                                                      # ASE and compares with DIR/*.json
+                                                      # ASE and compares with the fixture JSON
 
 For every fixture NAME this writes NAME.xyz (with ase.io.write, format extxyz) and NAME.json,
 a dump of what ase.io.read(NAME.xyz, ':') gives: per frame the atomic numbers, positions (Å),
 cell rows (Å), pbc, masses (amu), velocities (Å/fs, from ASE's momenta), info (typed values),
 extra per-atom arrays (typed), and the SinglePointCalculator's energy (eV), forces (eV/Å) and
-stress (Voigt 6, eV/Å³).
+stress (Voigt 6, eV/Å³), and the indices fixed by FixAtoms (ASE's move_mask column).
+POSCAR fixtures (ase.io.write format vasp, plus hand-written ones) get NAME.json the same way.
 
-In --check mode the Swift test `MDIOTests/ExtXYZRoundTripTests` has written, for every
-fixture, NAME.xyz with MaceMD's writer into DIR (set MACEMD_EXTXYZ_OUT=DIR when running the
-tests). The script reads each with ASE and compares with the fixture's JSON.
+In --check mode the Swift test `ExtXYZFixtureTests/writeThenReadGivesTheSameValues` has
+written, for every fixture, NAME.xyz with MaceMD's writer into DIR:
+    MACEMD_EXTXYZ_OUT=DIR swift test --filter writeThenReadGivesTheSameValues The script reads each with ASE and compares with the fixture's JSON.
 Run with the reference venv: /work/main/.venv-ref/bin/python.
 """
 import argparse
