@@ -173,7 +173,13 @@ import Testing
 
     @Test func duplicateKeyIsAnError() throws {
         let e = try failure("structure: water.xyz\nmd:\n  steps: 1\n  steps: 2\n")
-        #expect(e.message.contains("steps"))
+        #expect(e.message.contains("'steps' is given twice"))
+        #expect(e.line != nil)
+    }
+
+    @Test func nearestKeyWinsOverAPrefix() throws {
+        let e = try failure("structure: water.xyz\noutput:\n  trajectory_evry: 5\n")
+        #expect(e.message == "unknown key 'trajectory_evry' in output (did you mean 'trajectory_every'?)")
     }
 
     @Test func editDistance() {
