@@ -123,6 +123,10 @@ import Testing
         #expect(f.message == "relax.cell: expected true or false, got 'maybe'")
         let g = try failure("structure: water.xyz\nmd:\n  fixed_atoms: 3\n")
         #expect(g.message.hasPrefix("md.fixed_atoms: expected a list of integers"))
+        let dup = try failure("structure: water.xyz\nmd:\n  fixed_atoms: [1, 2, 1]\n")
+        #expect(dup.message == "md.fixed_atoms: index 1 appears twice")
+        let neg = try failure("structure: water.xyz\nrelax:\n  fixed_atoms: [-1]\n")
+        #expect(neg.message == "relax.fixed_atoms: index -1 is out of range (must be ≥ 0)")
         let h = try failure("structure: water.xyz\nmd: fast\n")
         #expect(h.message == "md must be a mapping of key: value lines")
     }
