@@ -20,15 +20,15 @@ enum EditDistance {
     }
 
     /// The candidate closest to `word` (case-insensitive), if it is close enough to be a likely
-    /// misspelling: distance ≤ max(2, |word|/2), or one is a prefix of the other.
+    /// misspelling: edit distance ≤ max(2, |word|/2); failing that, a candidate that `word` is a
+    /// prefix of (or that is a prefix of `word`), at least 3 characters long.
     static func suggestion(for word: String, among candidates: [String]) -> String? {
         let w = word.lowercased()
-        let scored = candidates.map { c -> (String, Int) in
+        let scored = candidates.map { ($0, levenshtein(w, $0.lowercased())) }
+        if let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 2) { return best.0 }
+        return candidates.first { c in
             let lc = c.lowercased()
-            let d = (lc.hasPrefix(w) || w.hasPrefix(lc)) && min(w.count, lc.count) >= 3 ? 1 : levenshtein(w, lc)
-            return (c, d)
+            return (lc.hasPrefix(w) || w.hasPrefix(lc)) && min(w.count, lc.count) >= 3
         }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, word.count / 2) ? best.0 : nil
     }
 }

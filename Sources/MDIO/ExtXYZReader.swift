@@ -103,8 +103,7 @@ public final class ExtXYZReader {
                     }
                     header.energy = e[0]
                 case "stress":
-                    guard case .matrix(let m) = try ExtXYZValue.parse(text, key: key) else { continue }
-                    header.stress = m
+                    header.stress = try Self.stress(text)
                 default:
                     header.info[key] = try ExtXYZValue.parse(text, key: key)
                 }
@@ -116,6 +115,20 @@ public final class ExtXYZReader {
             throw error(number, "pbc=\"\(pbc)\" is periodic but there is no Lattice")
         }
         return header
+    }
+
+    /// `stress` as ASE writes it (9 numbers, a 3×3 matrix in Fortran order) or, as some other
+    /// programs write it (ASE itself refuses these), 6 numbers in Voigt order xx yy zz yz xz xy.
+    static func stress(_ text: String) throws(ExtXYZValueError) -> Matrix3 {
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+        let v = parts.compactMap { Double($0) }
+        if v.count == 6, parts.count == 6 {
+            return Matrix3(rows: SIMD3(v[0], v[5], v[4]), SIMD3(v[5], v[1], v[3]), SIMD3(v[4], v[3], v[2]))
+        }
+        guard case .matrix(let m) = try ExtXYZValue.parse(text, key: "stress") else {
+            throw ExtXYZValueError("'stress' must hold 9 numbers (a 3×3 matrix) or 6 (Voigt), got '\(text)'")
+        }
+        return m
     }
 
     private func error(_ line: Int, _ message: String) -> ExtXYZError {

@@ -89,11 +89,9 @@ public enum ExtXYZValue: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Shortest text that reads back as the same Double and as a real (not an integer).
-    static func format(_ x: Double) -> String {
-        let s = "\(x)"
-        return s
-    }
+    /// Swift's shortest round-trip text of a Double ("3.0", "1.5e-09", "6.02e+23", "inf", "nan"):
+    /// it always holds a '.', an 'e' or letters, so it reads back as a real, never as an integer.
+    static func format(_ x: Double) -> String { "\(x)" }
 
     public var description: String { unquotedText }
 }

@@ -131,6 +131,10 @@ extension RunFile {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return RunFileError(file: file, line: mark.line, key: "", message: "YAML syntax error: \(problem) (column \(mark.column))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return RunFileError(file: file, line: context.mark.line, key: duplicates.first ?? "",
+                                message: "key \(keys) is given twice in the mapping starting here")
         default:
             let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
             return RunFileError(file: file, line: nil, key: "", message: "YAML error: \(first)")

@@ -122,9 +122,11 @@ struct YAMLSection {
     func intList(_ key: String, _ range: ClosedRange<Int>) throws -> [Int]? {
         guard let node = values[key] else { return nil }
         guard let sequence = node.sequence else { throw error(key, "expected a list of integers like [0, 1, 5], got \(shown(node))") }
+        var seen = Set<Int>()
         return try sequence.map { item in
             guard let v = item.int else { throw error(key, "expected a list of integers, got \(shown(item)) in it") }
             guard range.contains(v) else { throw error(key, "index \(v) is out of range (must be ≥ \(range.lowerBound))") }
+            guard seen.insert(v).inserted else { throw error(key, "index \(v) appears twice") }
             return v
         }
     }

@@ -199,10 +199,10 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
     }
 }
 
-/// A helper for a by-hand crash check: with MACEMD_KILLED_WRITER_OUT=FILE.nc set, writes 5 frames,
-/// starts a 6th without syncing and SIGKILLs its own process (the test run dies with it).
-/// Then `ncdump -h FILE.nc` or scripts/check_netcdf_readers.py shows 5 readable frames.
-/// Without the variable it does nothing.
+/// The child half of `sigkilledWriterLeavesEveryFinishedFrame`: with MACEMD_KILLED_WRITER_OUT=FILE.nc
+/// set, writes 5 frames, starts a 6th without syncing and SIGKILLs its own process. Without the
+/// variable it does nothing. (By hand: `MACEMD_KILLED_WRITER_OUT=/tmp/k.nc swift test --filter
+/// writeFramesThenSIGKILL`, then `ncdump -h /tmp/k.nc` shows 5 frames.)
 @Suite struct KilledWriterHelper {
     @Test func writeFramesThenSIGKILL() throws {
         guard let path = ProcessInfo.processInfo.environment["MACEMD_KILLED_WRITER_OUT"] else { return }
@@ -225,5 +225,41 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
         #expect(writer.frameCount == 1)
         try writer.close()
         #expect(try AmberTrajectoryReader(path: path).frameCount == 1)
+    }
+}
+
+@Suite struct KilledWriterTests {
+    /// Runs `KilledWriterHelper` in a child test process that SIGKILLs itself in the middle of a
+    /// frame, then reads the file: every frame finished before the kill is there and intact.
+    /// Needs the SwiftPM test binary (`*.xctest` executable, as on Linux); elsewhere it returns.
+    @Test func sigkilledWriterLeavesEveryFinishedFrame() throws {
+        let binary = CommandLine.arguments[0]
+        guard binary.hasSuffix(".xctest"), ProcessInfo.processInfo.environment["MACEMD_KILLED_WRITER_OUT"] == nil,
+              FileManager.default.isExecutableFile(atPath: binary) else { return }
+        let path = try TestFiles.scratchDirectory().appendingPathComponent("killed.nc").path
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: binary)
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "writeFramesThenSIGKILL"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["MACEMD_KILLED_WRITER_OUT"] = path
+        child.environment = environment
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        let deadline = Date().addingTimeInterval(120)
+        while child.isRunning, Date() < deadline { usleep(20_000) }
+        if child.isRunning {
+            child.terminate()
+            Issue.record("the child test process did not finish in 120 s")
+            return
+        }
+        #expect(child.terminationReason == .uncaughtSignal && child.terminationStatus == SIGKILL)
+        let reader = try AmberTrajectoryReader(path: path)
+        #expect(reader.frameCount == 5)
+        #expect(reader.atomicNumbers == [11, 17, 8, 1])
+        let system = try triclinicSystem(frame: 4)
+        let r = StandardOrientation(cell: system.cell).rotation
+        #expect(zip(try reader.coordinates(frame: 4), system.positions).map { length($0 - $1 * r) }.max() ?? 1 < 1e-5)
+        #expect(abs(try reader.timeInFemtoseconds(frame: 4) - 4) < 1e-5)
     }
 }

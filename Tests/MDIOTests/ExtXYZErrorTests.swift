@@ -75,6 +75,14 @@ struct MalformedXYZ: CustomStringConvertible, Sendable {
         #expect(throws: ExtXYZValueError.self) { try ExtXYZValue.parse("1 2 3", key: "stress") }
     }
 
+    @Test func stressInVoigtFormIsAccepted() throws {
+        let path = try TestFiles.write("1\nstress=\"1 2 3 4 5 6\"\nH 0 0 0\n", name: "voigt.xyz")
+        let s = try #require(try ExtXYZReader.readFirst(path: path).stress)
+        #expect(s == Matrix3(rows: SIMD3(1, 6, 5), SIMD3(6, 2, 4), SIMD3(5, 4, 3)))
+        let bad = try TestFiles.write("1\nstress=\"1 2 3\"\nH 0 0 0\n", name: "bad.xyz")
+        #expect(throws: ExtXYZError.self) { try ExtXYZReader.readFirst(path: bad) }
+    }
+
     @Test func writerQuotesAndEscapesStrings() throws {
         let system = try AtomicSystem(atomicNumbers: [1], positions: [.zero])
         var info = ExtXYZInfo()

@@ -123,6 +123,10 @@ import Testing
         #expect(f.message == "relax.cell: expected true or false, got 'maybe'")
         let g = try failure("structure: water.xyz\nmd:\n  fixed_atoms: 3\n")
         #expect(g.message.hasPrefix("md.fixed_atoms: expected a list of integers"))
+        let dup = try failure("structure: water.xyz\nmd:\n  fixed_atoms: [1, 2, 1]\n")
+        #expect(dup.message == "md.fixed_atoms: index 1 appears twice")
+        let neg = try failure("structure: water.xyz\nrelax:\n  fixed_atoms: [-1]\n")
+        #expect(neg.message == "relax.fixed_atoms: index -1 is out of range (must be ≥ 0)")
         let h = try failure("structure: water.xyz\nmd: fast\n")
         #expect(h.message == "md must be a mapping of key: value lines")
     }
@@ -173,7 +177,13 @@ import Testing
 
     @Test func duplicateKeyIsAnError() throws {
         let e = try failure("structure: water.xyz\nmd:\n  steps: 1\n  steps: 2\n")
-        #expect(e.message.contains("steps"))
+        #expect(e.message.contains("'steps' is given twice"))
+        #expect(e.line != nil)
+    }
+
+    @Test func nearestKeyWinsOverAPrefix() throws {
+        let e = try failure("structure: water.xyz\noutput:\n  trajectory_evry: 5\n")
+        #expect(e.message == "unknown key 'trajectory_evry' in output (did you mean 'trajectory_every'?)")
     }
 
     @Test func editDistance() {
