@@ -61,10 +61,10 @@ let package = Package(
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
         .testTarget(name: "MDNeighborsTests", dependencies: ["MDNeighbors"], resources: [.copy("Resources")]),
         .testTarget(name: "MDPotentialsTests", dependencies: ["MDPotentials"]),
-        .testTarget(name: "MACETests", dependencies: ["MACE"]),
+        .testTarget(name: "MACETests", dependencies: ["MACE"], exclude: ["Resources"]),
         .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics"]),
         .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize"]),
-        .testTarget(name: "MDIOTests", dependencies: ["MDIO"]),
+        .testTarget(name: "MDIOTests", dependencies: ["MDIO"], exclude: ["Resources"]),
         .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation"]),
     ]
 )
