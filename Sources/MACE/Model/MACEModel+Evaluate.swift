@@ -1,0 +1,115 @@
+import MDCore
+import MDNeighbors
+
+extension MACEModel {
+    /// Energy (eV) and, when `gradients` is true, ∂E/∂r for every kept edge (eV/Å).
+    ///
+    /// E = Σ_i [E0(z_i) + s·Σ_t e_t(h_i^t) + μ]  (eq. 13 with ScaleShift s, μ); the gradient is the
+    /// exact reverse-mode derivative through every stage.
+    func energy(elements: [Int], graph: EdgeGraph, gradients: Bool) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
+        workspaces.withWorkspace { energy(elements: elements, graph: graph, gradients: gradients, workspace: $0) }
+    }
+
+    private func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, workspace ws: Workspace<T>)
+        -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
+        let n = elements.count, ne = graph.count
+        let shCount = sphericalHarmonics.count, nb = radialBasis.count
+        // Edge features: Y(r̂) and B(r)·f(r).
+        let sh = ws.buffer(ne * shCount)
+        let radial = ws.buffer(ne * nb)
+        Parallel.forChunks(ne, grain: 32) { edges in
+            for e in edges {
+                let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
+                sphericalHarmonics.evaluate(v, into: UnsafeMutableBufferPointer(start: sh.pointer + e * shCount, count: shCount))
+                let r = (v * v).sum().squareRoot()
+                let row = radial.pointer + e * nb
+                radialBasis.evaluate(transformed(r, edge: e, graph: graph, elements: elements).value,
+                                     into: UnsafeMutableBufferPointer(start: row, count: nb))
+                let f = envelope.value(r)
+                for k in 0..<nb { row[k] *= f }
+            }
+        }
+        // Layer-0 features: embedding of the element.
+        let d0 = embeddings[0].count
+        let h0 = ws.buffer(n * d0)
+        for i in 0..<n { for k in 0..<d0 { h0[i * d0 + k] = embeddings[elements[i]][k] } }
+
+        let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb, workspace: ws)
+        var tapes: [LayerTape<T>] = []
+        var h = h0
+        for layer in layers {
+            let tape = LayerTape<T>(input: h)
+            layer.forward(context, tape: tape)
+            tapes.append(tape)
+            h = tape.output
+        }
+        // Readouts and energy.
+        var readoutCaches: [Buffer<T>?] = []
+        var nodeEnergy = [Double](repeating: 0, count: n)
+        for r in readouts {
+            let cache: Buffer<T>? = r.second == nil ? nil : ws.buffer(n * r.first.dimOut)
+            let e = r.forward(tapes[r.layer].output.pointer, rows: n, cache: cache)
+            for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
+            readoutCaches.append(cache)
+        }
+        // ZBL: ½ V(r) f(r) per directed edge, added before the scale (mace's pair_node_energy).
+        if let repulsion {
+            for e in 0..<ne {
+                let r = T(length(graph.vectors[e]))
+                nodeEnergy[graph.receivers[e]] += Double(repulsion.edgeEnergy(
+                    r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]))
+            }
+        }
+        var energy = 0.0
+        for i in 0..<n { energy += config.atomicEnergies[elements[i]] + config.scale * nodeEnergy[i] + config.shift }
+        guard gradients else { return (energy, []) }
+
+        // Reverse mode.
+        let dOut = tapes.map { ws.buffer($0.output.count) }
+        for (r, cache) in zip(readouts, readoutCaches) {
+            r.backward(seed: T(config.scale), rows: n, cache: cache, into: dOut[r.layer].pointer)
+        }
+        let dSH = ws.buffer(ne * shCount)
+        let dRadial = ws.buffer(ne * nb)
+        for t in stride(from: layers.count - 1, through: 0, by: -1) {
+            layers[t].backward(context, tape: tapes[t], gradient: dOut[t], inputGradient: t > 0 ? dOut[t - 1] : nil,
+                               dSH: dSH, dRadial: dRadial)
+        }
+        // ∂E/∂r per edge: harmonics part plus radial part (dE/d|r|)·r̂.
+        var grads = [SIMD3<Double>](repeating: .zero, count: ne)
+        let scale = T(config.scale)
+        grads.withUnsafeMutableBufferPointer { gradsOut in
+            let out = gradsOut.baseAddress!
+            Parallel.forChunks(ne, grain: 32) { edges in
+                let values = Buffer<T>(count: nb), derivs = Buffer<T>(count: nb)  // chunk-local scratch
+                for e in edges {
+                    let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
+                    let r = (v * v).sum().squareRoot()
+                    var g = sphericalHarmonics.backward(v, gradient: UnsafeBufferPointer(start: dSH.pointer + e * shCount, count: shCount))
+                    let (x, dx) = transformed(r, edge: e, graph: graph, elements: elements)
+                    radialBasis.evaluate(x, values: UnsafeMutableBufferPointer(start: values.pointer, count: nb),
+                                         derivatives: UnsafeMutableBufferPointer(start: derivs.pointer, count: nb))
+                    let (f, df) = envelope.valueAndDerivative(r)
+                    var dEdr: T = 0
+                    for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * dx * f + values[k] * df) }
+                    if let repulsion {
+                        dEdr += scale * repulsion.edgeEnergyAndDerivative(
+                            r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]).derivative
+                    }
+                    g += (dEdr / r) * v
+                    out[e] = SIMD3<Double>(Double(g.x), Double(g.y), Double(g.z))
+                }
+            }
+        }
+        return (energy, grads)
+    }
+
+    /// The argument of the radial basis: r itself, or the distance transform T(r; Z_sender, Z_receiver)
+    /// with its derivative.
+    @inline(__always)
+    private func transformed(_ r: T, edge e: Int, graph: EdgeGraph, elements: [Int]) -> (value: T, derivative: T) {
+        guard let transform else { return (r, 1) }
+        return transform.valueAndDerivative(r, config.atomicNumbers[elements[graph.senders[e]]],
+                                            config.atomicNumbers[elements[graph.receivers[e]]])
+    }
+}
