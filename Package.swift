@@ -52,7 +52,8 @@ let package = Package(
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
         ]),
         .executableTarget(name: "macemd", dependencies: [
-            "MDSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MDSimulation", "MACE", "MDIO", "MDCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macemd-bench", dependencies: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize",
