@@ -1,3 +1,5 @@
+import MDCore
+
 /// xoshiro256** (Blackman & Vigna 2018): a small, fast 64-bit generator whose whole state
 /// is four `UInt64` words. The state is `Codable`, so a restarted run draws exactly the
 /// numbers the uninterrupted run would have drawn, on any machine.
@@ -12,15 +14,8 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Codable, Sendable, Equa
 
     /// A generator seeded from `seed` through SplitMix64.
     public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = [splitMix(), splitMix(), splitMix(), splitMix()]
+        var splitMix = SplitMix64(seed: seed)
+        state = [splitMix.next(), splitMix.next(), splitMix.next(), splitMix.next()]
     }
 
     public init(from decoder: Decoder) throws {

@@ -17,7 +17,9 @@ func neighborBenchmark(_ arguments: [String]) throws {
     print("atoms      pairs        ms      µs/atom   relative")
     var baseline: Double?
     for (nx, ny, nz) in sizes {
-        let (positions, cell) = rattledFCC(nx: nx, ny: ny, nz: nz, a: 3.61, seed: 1)
+        let crystal = try Crystal.fcc(atomicNumber: 29, latticeConstant: 3.61, repeats: SIMD3(nx, ny, nz))
+            .rattled(amplitude: 0.05, seed: 1)
+        let (positions, cell) = (crystal.positions, crystal.cell)
         var best = Double.infinity
         var pairs = 0
         for _ in 0..<repeats {
@@ -32,26 +34,4 @@ func neighborBenchmark(_ arguments: [String]) throws {
         print(String(format: "%-10d %-12d %-9.1f %-9.3f %.2f", positions.count, pairs, best, perAtom,
                      perAtom / (baseline ?? perAtom)))
     }
-}
-
-/// fcc lattice of nx×ny×nz cubic cells, each atom displaced uniformly by up to `rattle` Å per axis.
-func rattledFCC(nx: Int, ny: Int, nz: Int, a: Double, seed: UInt64, rattle: Double = 0.05)
-    -> ([SIMD3<Double>], Cell)
-{
-    let basis: [SIMD3<Double>] = [.zero, SIMD3(0.5, 0.5, 0), SIMD3(0.5, 0, 0.5), SIMD3(0, 0.5, 0.5)]
-    var state = seed
-    func uniform() -> Double {   // SplitMix64 in [−1, 1)
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 52) - 1
-    }
-    var positions: [SIMD3<Double>] = []
-    positions.reserveCapacity(4 * nx * ny * nz)
-    for x in 0..<nx { for y in 0..<ny { for z in 0..<nz { for b in basis {
-        let p = a * (SIMD3(Double(x), Double(y), Double(z)) + b)
-        positions.append(p + rattle * SIMD3(uniform(), uniform(), uniform()))
-    } } } }
-    return (positions, .orthorhombic(a * SIMD3(Double(nx), Double(ny), Double(nz))))
 }

@@ -28,7 +28,7 @@ func thermostatStatistics(_ arguments: [String]) throws {
     for (name, ensemble) in ensembles {
         let clock = Date()
         let forces = try NeighborListEvaluator(potential: LennardJones.argon(), skin: 1.0).closure
-        var system = try benchArgon(repeats: 4)
+        var system = try Crystal.fcc(atomicNumber: 18, latticeConstant: 5.26, repeats: 4)
         system.velocities = try MaxwellBoltzmann.velocities(for: system, temperature: target, seed: 2024)
         var state = try DynamicsState(system: system, forces: forces)
         var integrator = try AnyIntegrator(ensemble: ensemble, timeStep: dt, seed: 7)
@@ -83,7 +83,7 @@ func nveDriftStatistics(_ arguments: [String]) throws {
             for dt in [1.0, 2.0, 4.0, 5.0] {
                 let clock = Date()
                 let forces = try NeighborListEvaluator(potential: potential, skin: 1.0).closure
-                var system = try benchArgon(repeats: 4)
+                var system = try Crystal.fcc(atomicNumber: 18, latticeConstant: 5.26, repeats: 4)
                 system.velocities = try MaxwellBoltzmann.velocities(for: system, temperature: temperature, seed: 11)
                 var state = try DynamicsState(system: system, forces: forces)
                 var verlet = try VelocityVerlet(timeStep: dt)
@@ -106,7 +106,7 @@ func nveDriftStatistics(_ arguments: [String]) throws {
     }
     // Time reversibility.
     let forces = try NeighborListEvaluator(potential: LennardJones.argon(), skin: 1.0).closure
-    var system = try benchArgon(repeats: 4)
+    var system = try Crystal.fcc(atomicNumber: 18, latticeConstant: 5.26, repeats: 4)
     system.velocities = try MaxwellBoltzmann.velocities(for: system, temperature: 300, seed: 5)
     var state = try DynamicsState(system: system, forces: forces)
     var verlet = try VelocityVerlet(timeStep: 2)
@@ -136,17 +136,6 @@ private struct ForceShiftedLennardJones: PairPotential {
         let (ec, dc) = plain(cutoff)
         return (e - ec - (r - cutoff) * dc, d - dc)
     }
-}
-
-private func benchArgon(repeats: Int, latticeConstant a: Double = 5.26) throws -> AtomicSystem {
-    let basis: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(0.5, 0.5, 0), SIMD3(0.5, 0, 0.5), SIMD3(0, 0.5, 0.5)]
-    var positions: [SIMD3<Double>] = []
-    for x in 0..<repeats { for y in 0..<repeats { for z in 0..<repeats {
-        for b in basis { positions.append(a * (SIMD3(Double(x), Double(y), Double(z)) + b)) }
-    } } }
-    let edge = a * Double(repeats)
-    return try AtomicSystem(atomicNumbers: Array(repeating: 18, count: positions.count), positions: positions,
-                            cell: .orthorhombic(SIMD3(edge, edge, edge)))
 }
 
 private func option(_ name: String, _ arguments: [String]) -> String? {

@@ -4,14 +4,7 @@ import MDPotentials
 
 /// An fcc crystal of argon: `repeats`³ conventional cells of edge `a` (Å), 4·repeats³ atoms.
 func fccArgon(repeats: Int, latticeConstant a: Double = 5.26) throws -> AtomicSystem {
-    let basis: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(0.5, 0.5, 0), SIMD3(0.5, 0, 0.5), SIMD3(0, 0.5, 0.5)]
-    var positions: [SIMD3<Double>] = []
-    for x in 0..<repeats { for y in 0..<repeats { for z in 0..<repeats {
-        for b in basis { positions.append(a * (SIMD3(Double(x), Double(y), Double(z)) + b)) }
-    } } }
-    let edge = a * Double(repeats)
-    return try AtomicSystem(atomicNumbers: Array(repeating: 18, count: positions.count), positions: positions,
-                            cell: .orthorhombic(SIMD3(edge, edge, edge)))
+    try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: repeats)
 }
 
 /// fcc argon with Maxwell-Boltzmann velocities at `temperature` (K).

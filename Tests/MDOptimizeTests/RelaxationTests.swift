@@ -40,7 +40,7 @@ func relax<T: Optimizable>(_ target: inout T, _ index: Int, fmax: Double, maxSte
         let perfect = try fccArgon(repeats: 2, latticeConstant: 5.26)
         let perfectEnergy = try lj.evaluate(perfect).energy
         var rattled = perfect
-        var rng = TestRNG(seed: 9)
+        var rng = SplitMix64(seed: 9)
         rattled.positions = rattled.positions.map { $0 + rng.vector(0.15) }
         var target = try AtomsOptimizable(system: rattled, potential: lj)
         let result = try relax(&target, index, fmax: 1e-5, maxSteps: 2000)

@@ -2,35 +2,12 @@ import Foundation
 import MDCore
 import MDPotentials
 
-/// A deterministic uniform generator for rattling test structures (SplitMix64).
-struct TestRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) * 0x1.0p-53
-    }
-    /// A vector with components uniform in [−amplitude, amplitude).
-    mutating func vector(_ amplitude: Double) -> SIMD3<Double> {
-        amplitude * SIMD3(2 * uniform() - 1, 2 * uniform() - 1, 2 * uniform() - 1)
-    }
-}
-
 /// The four-atom basis of the conventional fcc cell, fractional.
-let fccBasis: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(0.5, 0.5, 0), SIMD3(0.5, 0, 0.5), SIMD3(0, 0.5, 0.5)]
+let fccBasis = Crystal.fccBasis
 
 /// `repeats`³ conventional fcc argon cells of edge `a` (Å).
 func fccArgon(repeats: Int, latticeConstant a: Double) throws -> AtomicSystem {
-    var positions: [SIMD3<Double>] = []
-    for x in 0..<repeats { for y in 0..<repeats { for z in 0..<repeats {
-        for b in fccBasis { positions.append(a * (SIMD3(Double(x), Double(y), Double(z)) + b)) }
-    } } }
-    let edge = a * Double(repeats)
-    return try AtomicSystem(atomicNumbers: Array(repeating: 18, count: positions.count), positions: positions,
-                            cell: .orthorhombic(SIMD3(edge, edge, edge)))
+    try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: repeats)
 }
 
 /// A 13-atom icosahedron (centre + 12 vertices at `radius`), rattled by `rattle` (Å).
@@ -42,7 +19,7 @@ func icosahedron(radius: Double, rattle: Double, seed: UInt64) throws -> AtomicS
         vertices.append(SIMD3(s1, s2 * phi, 0))
         vertices.append(SIMD3(s2 * phi, 0, s1))
     } }
-    var rng = TestRNG(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let positions = vertices.map { v in
         (v == .zero ? v : radius * v / (1 + phi * phi).squareRoot()) + rng.vector(rattle)
     }

@@ -18,21 +18,7 @@ struct ScratchDirectory {
 
 /// fcc argon, n×n×n conventional cells, lattice constant `a` (Å), rattled by up to `rattle` Å.
 func argonCrystal(n: Int, a: Double = 5.26, rattle: Double = 0.05, seed: UInt64 = 3) throws -> AtomicSystem {
-    let basis: [SIMD3<Double>] = [.zero, SIMD3(0.5, 0.5, 0), SIMD3(0.5, 0, 0.5), SIMD3(0, 0.5, 0.5)]
-    var state = seed
-    func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 52) - 1
-    }
-    var positions: [SIMD3<Double>] = []
-    for x in 0..<n { for y in 0..<n { for z in 0..<n { for b in basis {
-        positions.append(a * (SIMD3(Double(x), Double(y), Double(z)) + b) + rattle * SIMD3(uniform(), uniform(), uniform()))
-    } } } }
-    return try AtomicSystem(atomicNumbers: Array(repeating: 18, count: positions.count), positions: positions,
-                            cell: .orthorhombic(SIMD3(repeating: a * Double(n))))
+    try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: n).rattled(amplitude: rattle, seed: seed)
 }
 
 /// Writes `system` as `structure.xyz` and `yaml` as `run.yaml` into `dir`; returns the parsed run file.
