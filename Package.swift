@@ -52,7 +52,8 @@ let package = Package(
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
         ]),
         .executableTarget(name: "macemd", dependencies: [
-            "MDSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MDSimulation", "MACE", "MDIO", "MDCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macemd-bench", dependencies: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize",
@@ -61,10 +62,10 @@ let package = Package(
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
         .testTarget(name: "MDNeighborsTests", dependencies: ["MDNeighbors"], resources: [.copy("Resources")]),
         .testTarget(name: "MDPotentialsTests", dependencies: ["MDPotentials"]),
-        .testTarget(name: "MACETests", dependencies: ["MACE"]),
+        .testTarget(name: "MACETests", dependencies: ["MACE"], exclude: ["Resources"]),
         .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics"]),
         .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize"]),
-        .testTarget(name: "MDIOTests", dependencies: ["MDIO"]),
+        .testTarget(name: "MDIOTests", dependencies: ["MDIO"], exclude: ["Resources"]),
         .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation"]),
     ]
 )

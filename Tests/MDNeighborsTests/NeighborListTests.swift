@@ -4,12 +4,9 @@ import MDCore
 
 /// fcc lattice of `n`×`n`×`n` cubic cells with lattice constant `a` (Å).
 func fccPositions(n: Int, a: Double) -> (positions: [SIMD3<Double>], cell: Cell) {
-    let basis: [SIMD3<Double>] = [.zero, SIMD3(0.5, 0.5, 0), SIMD3(0.5, 0, 0.5), SIMD3(0, 0.5, 0.5)]
-    var positions: [SIMD3<Double>] = []
-    for x in 0..<n { for y in 0..<n { for z in 0..<n { for b in basis {
-        positions.append(a * (SIMD3(Double(x), Double(y), Double(z)) + b))
-    } } } }
-    return (positions, .orthorhombic(SIMD3(repeating: a * Double(n))))
+    // Valid literal arguments: cannot throw.
+    let crystal = try! Crystal.fcc(atomicNumber: 29, latticeConstant: a, repeats: n)
+    return (crystal.positions, crystal.cell)
 }
 
 @Suite struct NeighborListTests {
@@ -48,8 +45,8 @@ func fccPositions(n: Int, a: Double) -> (positions: [SIMD3<Double>], cell: Cell)
         var (x, cell) = fccPositions(n: 3, a: 3.61)
         var list = try NeighborList(cutoff: 3.0, skin: 0.6)
         try list.update(positions: x, cell: cell)
-        var rng = SplitMix(seed: 7)
-        for i in x.indices { x[i] += 0.14 * SIMD3(rng.uniform(), rng.uniform(), rng.uniform()) }
+        var rng = SplitMix64(seed: 7)
+        for i in x.indices { x[i] += rng.vector(0.14) }
         #expect(try !list.update(positions: x, cell: cell))
         let exact = try NeighborPairs(positions: x, cell: cell, cutoff: 3.0)
         let inList = Set((0..<list.pairs.count).map { Edge(i: list.pairs.first[$0], j: list.pairs.second[$0], s: list.pairs.shifts[$0]) })
@@ -71,18 +68,4 @@ func fccPositions(n: Int, a: Double) -> (positions: [SIMD3<Double>], cell: Cell)
         let empty = try NeighborPairs(positions: [], cell: .none, cutoff: 2)
         #expect(empty.count == 0 && empty.atomCount == 0)
     }
-}
-
-/// A tiny deterministic generator for test data (uniform in [−1, 1)).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 52) - 1 }
 }

@@ -6,11 +6,11 @@ import MDNeighbors
 
 /// A rattled fcc-like periodic structure of `atoms` atoms in a skewed cell (Å).
 func rattledTriclinicSystem(seed: UInt64, scale: Double) throws -> AtomicSystem {
-    var rng = TestRNG(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let h = Matrix3(rows: SIMD3(2.0, 0, 0), SIMD3(0.6, 2.1, 0), SIMD3(-0.4, 0.5, 2.2))
     var positions: [SIMD3<Double>] = []
     for x in 0..<2 { for y in 0..<2 { for z in 0..<2 {
-        let f = SIMD3(Double(x), Double(y), Double(z)) + 0.08 * SIMD3(rng.uniform(), rng.uniform(), rng.uniform())
+        let f = SIMD3(Double(x), Double(y), Double(z)) + rng.vector(0.08)
         positions.append(scale * (f * h))
     } } }
     return try AtomicSystem(atomicNumbers: Array(repeating: 18, count: positions.count), positions: positions,
@@ -135,17 +135,5 @@ func potential(_ index: Int) throws -> (String, any Potential) {
         let water = try AtomicSystem(symbols: ["O", "H"], positions: [.zero, SIMD3(1, 0, 0)])
         #expect(throws: PotentialError.unsupportedElement(8, supported: [18])) { try argonOnly.evaluate(water) }
         #expect(PotentialError.unsupportedElement(8, supported: [18]).description.contains("O is not supported"))
-    }
-}
-
-struct TestRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 52) - 1
     }
 }

@@ -1,0 +1,73 @@
+import MDCore
+import MDPotentials
+
+/// The ensembles MaceMD can run, as configuration values (units in the labels).
+public enum Ensemble: Codable, Sendable, Equatable {
+    /// Microcanonical velocity Verlet.
+    case nve
+    /// Langevin BAOAB at `temperature` (K) with `friction` (1/ps).
+    case langevin(temperature: Double, friction: Double)
+    /// Bussi CSVR at `temperature` (K) with time constant `timeConstant` (fs).
+    case csvr(temperature: Double, timeConstant: Double)
+    /// Nosé-Hoover chain at `temperature` (K), period `timeConstant` (fs), `chainLength` thermostats.
+    case noseHoover(temperature: Double, timeConstant: Double, chainLength: Int)
+    /// Berendsen (equilibration only, not canonical) at `temperature` (K), `timeConstant` (fs).
+    case berendsen(temperature: Double, timeConstant: Double)
+}
+
+/// Any of MaceMD's integrators as one `Codable` value, for drivers and restart files that
+/// do not know the ensemble at compile time. Encodes as the case name with the
+/// integrator's full state (parameters, thermostat variables, RNG).
+public enum AnyIntegrator: Integrator, Equatable {
+    case nve(VelocityVerlet)
+    case langevin(LangevinBAOAB)
+    case csvr(BussiCSVR)
+    case noseHoover(NoseHooverChain)
+    case berendsen(Berendsen)
+
+    /// The integrator for `ensemble` with time step `timeStep` (fs); `seed` feeds the
+    /// stochastic thermostats (Langevin, CSVR) and is ignored by the others.
+    public init(ensemble: Ensemble, timeStep: Double, seed: UInt64) throws {
+        switch ensemble {
+        case .nve:
+            self = .nve(try VelocityVerlet(timeStep: timeStep))
+        case let .langevin(temperature, friction):
+            self = .langevin(try LangevinBAOAB(timeStep: timeStep, temperature: temperature,
+                                               friction: friction, seed: seed))
+        case let .csvr(temperature, timeConstant):
+            self = .csvr(try BussiCSVR(timeStep: timeStep, temperature: temperature,
+                                       timeConstant: timeConstant, seed: seed))
+        case let .noseHoover(temperature, timeConstant, chainLength):
+            self = .noseHoover(try NoseHooverChain(timeStep: timeStep, temperature: temperature,
+                                                   timeConstant: timeConstant, chainLength: chainLength))
+        case let .berendsen(temperature, timeConstant):
+            self = .berendsen(try Berendsen(timeStep: timeStep, temperature: temperature,
+                                            timeConstant: timeConstant))
+        }
+    }
+
+    /// The wrapped integrator.
+    public var wrapped: any Integrator {
+        switch self {
+        case .nve(let x): x
+        case .langevin(let x): x
+        case .csvr(let x): x
+        case .noseHoover(let x): x
+        case .berendsen(let x): x
+        }
+    }
+
+    public var timeStep: Double { wrapped.timeStep }
+
+    public func reservoirEnergy(_ state: DynamicsState) -> Double { wrapped.reservoirEnergy(state) }
+
+    public mutating func advance(_ state: inout DynamicsState, forces: ForceEvaluator) throws {
+        switch self {
+        case .nve(var x): try x.advance(&state, forces: forces); self = .nve(x)
+        case .langevin(var x): try x.advance(&state, forces: forces); self = .langevin(x)
+        case .csvr(var x): try x.advance(&state, forces: forces); self = .csvr(x)
+        case .noseHoover(var x): try x.advance(&state, forces: forces); self = .noseHoover(x)
+        case .berendsen(var x): try x.advance(&state, forces: forces); self = .berendsen(x)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-/// The MDDynamics module. See Package.swift for the module map.

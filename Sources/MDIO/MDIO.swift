@@ -1,1 +1,0 @@
-/// The MDIO module. See Package.swift for the module map.

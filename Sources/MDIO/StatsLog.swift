@@ -1,0 +1,123 @@
+import Foundation
+
+/// One column of a stats log: its header name and how its numbers are printed.
+public struct StatsColumn: Equatable, Sendable {
+    /// How values are printed.
+    public enum Format: Equatable, Sendable {
+        /// An integer (values are rounded), e.g. the step.
+        case integer
+        /// Fixed point with this many decimals.
+        case fixed(decimals: Int)
+    }
+
+    /// The header name, with its unit as a suffix (`epot_eV`, `temperature_K`).
+    public var name: String
+    public var format: Format
+    /// Field width in characters (at least the name's length).
+    public var width: Int
+
+    public init(_ name: String, _ format: Format, width: Int = 14) {
+        self.name = name
+        self.format = format
+        self.width = max(width, name.count)
+    }
+
+    func formatted(_ x: Double) -> String {
+        let text: String
+        if !x.isFinite {
+            text = x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf")
+        } else {
+            switch format {
+            case .integer: text = NumberFormatting.format(Int(x.rounded()), "%ld")
+            case .fixed(let d): text = NumberFormatting.format(x, "%.\(d)f")
+            }
+        }
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+extension StatsColumn {
+    public static let step = StatsColumn("step", .integer, width: 10)
+    public static let timeFs = StatsColumn("time_fs", .fixed(decimals: 3), width: 14)
+    public static let potentialEnergy = StatsColumn("epot_eV", .fixed(decimals: 6), width: 18)
+    public static let kineticEnergy = StatsColumn("ekin_eV", .fixed(decimals: 6), width: 16)
+    public static let totalEnergy = StatsColumn("etot_eV", .fixed(decimals: 6), width: 18)
+    public static let temperature = StatsColumn("temperature_K", .fixed(decimals: 3), width: 14)
+    public static let conservedEnergy = StatsColumn("conserved_eV", .fixed(decimals: 6), width: 18)
+    public static let volume = StatsColumn("volume_A3", .fixed(decimals: 4), width: 14)
+    public static let pressure = StatsColumn("pressure_GPa", .fixed(decimals: 6), width: 14)
+    public static let maxForce = StatsColumn("fmax_eV_per_A", .fixed(decimals: 6), width: 14)
+    public static let cellA = StatsColumn("a_A", .fixed(decimals: 6), width: 12)
+    public static let cellB = StatsColumn("b_A", .fixed(decimals: 6), width: 12)
+    public static let cellC = StatsColumn("c_A", .fixed(decimals: 6), width: 12)
+
+    /// `step time_fs epot_eV ekin_eV etot_eV temperature_K conserved_eV`, then `volume_A3 pressure_GPa`
+    /// for periodic systems.
+    public static func md(periodic: Bool) -> [StatsColumn] {
+        [.step, .timeFs, .potentialEnergy, .kineticEnergy, .totalEnergy, .temperature, .conservedEnergy]
+            + (periodic ? [.volume, .pressure] : [])
+    }
+
+    /// `step epot_eV fmax_eV_per_A`, then `a_A b_A c_A volume_A3 pressure_GPa` when the cell is relaxed.
+    public static func relaxation(cell: Bool) -> [StatsColumn] {
+        [.step, .potentialEnergy, .maxForce] + (cell ? [.cellA, .cellB, .cellC, .volume, .pressure] : [])
+    }
+}
+
+/// A whitespace-separated text log: one header line `# step time_fs epot_eV …` naming the
+/// columns (fixed at creation), then one line of right-aligned numbers per call, flushed at
+/// once so that `tail -f` and plots see every line and a killed run loses nothing.
+///
+/// Appending to an existing non-empty log (restarts) checks that its header names the same
+/// columns and does not repeat the header.
+public final class StatsLog {
+    public let columns: [StatsColumn]
+    private let file: TextOutputFile
+    /// The path as given.
+    public var path: String { file.path }
+
+    /// Opens the log in `mode` (`.createNew` refuses an existing file).
+    public init(path: String, columns: [StatsColumn], mode: OutputMode = .createNew) throws {
+        guard !columns.isEmpty else { throw OutputFileError(path: path, message: "a stats log needs at least one column") }
+        self.columns = columns
+        let header = Self.header(columns)
+        if mode == .append, let existing = try Self.firstLine(path), !existing.isEmpty {
+            let names = existing.dropFirst().split(whereSeparator: \.isWhitespace).map(String.init)
+            guard existing.hasPrefix("#"), names == columns.map(\.name) else {
+                throw OutputFileError(path: path, message: "cannot append: the log's columns are '\(existing)', expected '\(header)'")
+            }
+            file = try TextOutputFile(path: path, mode: .append)
+        } else {
+            file = try TextOutputFile(path: path, mode: mode)
+            try file.write(header + "\n")
+            try file.flush()
+        }
+    }
+
+    /// `# step   time_fs …`: names right-aligned over their columns.
+    /// The `#` takes the place of the space that starts every data line.
+    static func header(_ columns: [StatsColumn]) -> String {
+        "#" + columns.map { String(repeating: " ", count: max(0, $0.width - $0.name.count)) + $0.name }.joined(separator: " ")
+    }
+
+    /// Writes one line; `values` are in column order and units.
+    public func write(_ values: [Double]) throws {
+        guard values.count == columns.count else {
+            throw OutputFileError(path: path, message: "stats line has \(values.count) values for \(columns.count) columns")
+        }
+        let line = " " + zip(columns, values).map { $0.formatted($1) }.joined(separator: " ")
+        try file.write(line + "\n")
+        try file.flush()
+    }
+
+    /// Closes the file.
+    public func close() throws { try file.close() }
+
+    static func firstLine(_ path: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let reader = LineReader(path: path) else {
+            throw OutputFileError(path: path, message: "cannot read (\(String(cString: strerror(errno))))")
+        }
+        return reader.next() ?? ""
+    }
+}

@@ -1,1 +1,0 @@
-/// The MDOptimize module. See Package.swift for the module map.

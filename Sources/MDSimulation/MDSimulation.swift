@@ -1,1 +1,0 @@
-/// The MDSimulation module. See Package.swift for the module map.

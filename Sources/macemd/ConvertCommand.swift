@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MDSimulation
+
+/// `macemd convert INPUT.model OUTPUT [--head NAME] [--python PATH]`
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a mace-torch .model file into a MaceMD model file (safetensors).",
+        discussion: """
+        Runs MaceMD's converter script with a Python that has mace-torch installed \
+        (pip install mace-torch). The output holds every weight and the model's \
+        hyperparameters; MaceMD reads it without Python.
+        """)
+
+    @Argument(help: "The mace-torch model (a whole pickled model, as mace_run_train saves it).")
+    var input: String
+
+    @Argument(help: "The MaceMD model file to write (conventionally .safetensors).")
+    var output: String
+
+    @Option(help: "Head of a multi-head model to select (default: the model's default head).")
+    var head: String?
+
+    @Option(help: "Python interpreter with mace-torch installed.")
+    var python: String = "python3"
+
+    func run() throws {
+        do {
+            try ModelConverter(python: python).convert(
+                input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), head: head)
+            print("wrote \(output)")
+        } catch {
+            failAndExit(error)
+        }
+    }
+}

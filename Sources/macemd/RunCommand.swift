@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import MDIO
+import MDSimulation
+
+/// `macemd run RUN.yaml [--steps N] [--output DIR] [--restart FILE] [--quiet] [--overwrite]`
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run MD or a relaxation described by a YAML run file.",
+        discussion: """
+        Writes into output.directory: the trajectory (.nc or .xyz), the stats log, the \
+        restart file and final.xyz. Existing output files are never replaced unless \
+        --overwrite is given; --restart FILE continues an MD run and appends to its outputs.
+        """)
+
+    @Argument(help: "The run file (YAML).")
+    var runFile: String
+
+    @Option(help: "Override md.steps (MD) or relax.max_steps (relaxation).")
+    var steps: Int?
+
+    @Option(help: "Override output.directory (relative to the current directory).")
+    var output: String?
+
+    @Option(help: "Continue an MD run from this restart file.")
+    var restart: String?
+
+    @Flag(help: "Print no progress.")
+    var quiet = false
+
+    @Flag(help: "Replace existing output files.")
+    var overwrite = false
+
+    func run() throws {
+        do {
+            var file = try RunFile.load(path: runFile)
+            if let steps {
+                guard steps >= 0 else { throw ValidationError("--steps must be ≥ 0, got \(steps)") }
+                file.md.steps = steps
+                file.relax.maxSteps = max(1, steps)
+            }
+            if let output {
+                file.output.directory = URL(fileURLWithPath: output).standardizedFileURL.path
+            }
+            let modelPath = try file.model ?? DefaultModel.locate().path
+            let potential = try loadModel(modelPath, precision: file.precision.rawValue)
+            let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite)
+            switch file.task {
+            case .md:
+                let summary = try MDRun.run(file, potential: potential, options: options)
+                print(String(format: "finished %d steps (%.3f ps) in %.1f s: %.3g ns/day; %d neighbour-list builds; outputs in %@",
+                             summary.steps, summary.simulatedFs / 1000, summary.wallSeconds,
+                             summary.nanosecondsPerDay, summary.neighborListBuilds, summary.outputDirectory))
+            case .relax:
+                let summary = try RelaxRun.run(file, potential: potential, options: options)
+                print("relaxation \(summary.result); relaxed structure in \(summary.finalStructure)")
+            }
+        } catch let error as SimulationError {
+            if case .notConverged = error {
+                FileHandle.standardError.write(Data("macemd: \(error)\n".utf8))
+                Foundation.exit(2)
+            }
+            failAndExit(error)
+        } catch {
+            failAndExit(error)
+        }
+    }
+}

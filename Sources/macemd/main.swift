@@ -1,2 +1,0 @@
-/// macemd command-line tool (under construction).
-print("macemd: under construction")

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import MDCore
+import MDIO
+@testable import MDSimulation
+
+@Suite struct MDRunTests {
+    func yaml(steps: Int, directory: String, trajectory: String = "traj.xyz", ensemble: String = "nvt-langevin") -> String {
+        """
+        structure: structure.xyz
+        task: md
+        md:
+          ensemble: \(ensemble)
+          timestep_fs: 2.0
+          steps: \(steps)
+          temperature_K: 120
+          friction_per_ps: 5
+          seed: 42
+        output:
+          directory: \(directory)
+          trajectory: \(trajectory)
+          trajectory_every: 3
+          stats_every: 2
+          restart_every: 10
+        """
+    }
+
+    /// An interrupted Langevin run continued from its restart file gives the same stats
+    /// log, trajectory and final structure as an uninterrupted run, without duplicated steps,
+    /// even when the outputs had run ahead of the restart point.
+    @Test(arguments: ["traj.xyz", "traj.nc"])
+    func restartContinuesTheExactTrajectory(_ trajectory: String) throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let system = try argonCrystal(n: 2)
+        let lj = try testArgon()
+        let options = RunOptions(quiet: true)
+
+        let full = try writeRun(yaml(steps: 40, directory: "full", trajectory: trajectory), system: system, in: dir)
+        try MDRun.run(full, potential: lj, options: options)
+
+        // Interrupted at step 20; keep its restart file, then run on to 30 (outputs now hold
+        // steps up to 30), and finally continue from the step-20 restart to 40.
+        let part = try writeRun(yaml(steps: 20, directory: "part", trajectory: trajectory), system: system, in: dir)
+        try MDRun.run(part, potential: lj, options: options)
+        try FileManager.default.copyItem(atPath: dir.path("part/restart.json"), toPath: dir.path("restart20.json"))
+        let to30 = try writeRun(yaml(steps: 30, directory: "part", trajectory: trajectory), system: system, in: dir)
+        try MDRun.run(to30, potential: lj, options: RunOptions(restart: dir.path("restart20.json"), quiet: true))
+        let to40 = try writeRun(yaml(steps: 40, directory: "part", trajectory: trajectory), system: system, in: dir)
+        try MDRun.run(to40, potential: lj, options: RunOptions(restart: dir.path("restart20.json"), quiet: true))
+
+        #expect(try dir.text("part/stats.log") == dir.text("full/stats.log"))
+        #expect(try dir.text("part/final.xyz") == dir.text("full/final.xyz"))
+        let stats = try StatsTable(contentsOf: URL(fileURLWithPath: dir.path("part/stats.log")))
+        #expect(stats.column("step") == stride(from: 0, through: 40, by: 2).map(Double.init))
+        if trajectory.hasSuffix(".xyz") {
+            #expect(try dir.text("part/traj.xyz") == dir.text("full/traj.xyz"))
+        } else {
+            let a = try AmberTrajectoryReader(path: dir.path("full/traj.nc"))
+            let b = try AmberTrajectoryReader(path: dir.path("part/traj.nc"))
+            #expect(a.frameCount == 14 && b.frameCount == 14)   // steps 0, 3, ..., 39
+            for f in 0..<a.frameCount {
+                #expect(try a.coordinates(frame: f) == b.coordinates(frame: f))
+                #expect(try a.timeInFemtoseconds(frame: f) == b.timeInFemtoseconds(frame: f))
+            }
+        }
+    }
+
+    @Test func statsLogHasTheDocumentedColumns() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let run = try writeRun(yaml(steps: 6, directory: "out", ensemble: "nve"), system: try argonCrystal(n: 2), in: dir)
+        let summary = try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true))
+        #expect(summary.finalStep == 6)
+        let stats = try StatsTable(contentsOf: URL(fileURLWithPath: dir.path("out/stats.log")))
+        #expect(stats.columns == ["step", "time_fs", "epot_eV", "ekin_eV", "etot_eV", "temperature_K",
+                                  "conserved_eV", "volume_A3", "pressure_GPa"])
+        // NVE from a structure without velocities: starts at rest, total energy conserved.
+        let etot = try #require(stats.column("etot_eV"))
+        #expect(etot.allSatisfy { abs($0 - etot[0]) < 1e-5 })
+        #expect(stats.column("temperature_K")?.first == 0)
+    }
+
+    @Test func existingOutputsAreNeverTruncated() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let run = try writeRun(yaml(steps: 4, directory: "out"), system: try argonCrystal(n: 2), in: dir)
+        try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true))
+        let before = try dir.text("out/stats.log")
+        #expect(throws: OutputFileError.self) { try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true)) }
+        #expect(try dir.text("out/stats.log") == before)
+        // --overwrite replaces them.
+        try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true, overwrite: true))
+    }
+
+    @Test func badSettingsNameTheKey() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        var run = try writeRun(yaml(steps: 4, directory: "out"), system: try argonCrystal(n: 2), in: dir)
+        run.md.fixedAtoms = [0, 99]
+        #expect(throws: SimulationError.self) { try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true)) }
+        do {
+            try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true))
+        } catch {
+            #expect("\(error)".hasPrefix("md.fixed_atoms: atom index 99 is out of range"))
+        }
+    }
+
+    @Test func restartOfAnotherEnsembleIsRefused() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let system = try argonCrystal(n: 2)
+        let run = try writeRun(yaml(steps: 4, directory: "a"), system: system, in: dir)
+        try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true))
+        let other = try writeRun(yaml(steps: 8, directory: "a", ensemble: "nvt-csvr"), system: system, in: dir)
+        #expect(throws: SimulationError.restartMismatch(path: dir.path("a/restart.json"),
+                                                        message: "it was written by a 'nvt-langevin' run, not 'nvt-csvr'")) {
+            try MDRun.run(other, potential: try testArgon(), options: RunOptions(restart: dir.path("a/restart.json"), quiet: true))
+        }
+    }
+
+    @Test func explosionStopsWithTheLastGoodFrame() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        // Two argon atoms 1.0 Å apart: the repulsion throws them apart faster than 1 Å per step.
+        let dimer = try AtomicSystem(atomicNumbers: [18, 18], positions: [SIMD3(4, 4, 4), SIMD3(5, 4, 4)],
+                                     cell: .orthorhombic(SIMD3(repeating: 12)))
+        let run = try writeRun(yaml(steps: 50, directory: "out", ensemble: "nve"), system: dimer, in: dir)
+        do {
+            try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true))
+            Issue.record("expected the run to stop")
+        } catch let error as SimulationError {
+            guard case .stopped(let step, let reason, let last) = error else { Issue.record("\(error)"); return }
+            #expect(step >= 1)
+            #expect(reason.contains("step \(step)"))
+            #expect(FileManager.default.fileExists(atPath: last))
+            let frame = try ExtXYZReader.readFirst(path: last)
+            #expect(frame.system.positions.allSatisfy { $0.x.isFinite })
+        }
+    }
+}
