@@ -37,8 +37,9 @@ struct TextBuffer {
 
     mutating func append(byte: UInt8) { bytes.append(byte) }
 
-    /// Appends `x` formatted by the C format `format` (NUL-terminated, one conversion).
-    mutating func append(_ x: Double, format: [CChar]) {
+    /// Appends `x` formatted by the C format `format` (NUL-terminated, one conversion that
+    /// matches the type: `%…f`/`%…e` for Double, `%…ld` for Int).
+    mutating func append<Number: CVarArg & CustomStringConvertible>(_ x: Number, format: [CChar]) {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { scratch in
             let n = format.withUnsafeBufferPointer { f in withVaList([x]) { vsnprintf(scratch.baseAddress, 64, f.baseAddress, $0) } }
             if n >= 0, n < 64 {
@@ -46,21 +47,7 @@ struct TextBuffer {
                     bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(n)))
                 }
             } else {
-                append("\(x)")
-            }
-        }
-    }
-
-    /// Appends `x` formatted by the C format `format` (a `%…ld` conversion).
-    mutating func append(_ x: Int, format: [CChar]) {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { scratch in
-            let n = format.withUnsafeBufferPointer { f in withVaList([x]) { vsnprintf(scratch.baseAddress, 64, f.baseAddress, $0) } }
-            if n >= 0, n < 64 {
-                scratch.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: Int(n)) {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(n)))
-                }
-            } else {
-                append("\(x)")
+                append(x.description)
             }
         }
     }
