@@ -34,15 +34,17 @@ precision:
 Prints a Markdown table (median times; speed-up = mace-torch model / MaceMD)
 and writes every raw measurement to <cache>/results.json.
 
---large: additionally (or with --skip-torch, only) evaluates 100,920 atoms of
-Cu (29 x 29 x 30 cubic cells) with the small model in MaceMD only, and prints
-time and peak memory per atom.
+--large: additionally (with --skip-torch: only) evaluates 100,920 atoms of Cu
+(29 x 29 x 30 cubic cells) with the small model in MaceMD only, per precision,
+and prints time and peak memory per atom. Its peak memory is first
+extrapolated from a 256-atom run; if that exceeds 90% of MemAvailable the run
+is skipped with a message (the machine is shared) unless --force-large.
 
 Usage:
     TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 /work/main/.venv-ref/bin/python \\
         scripts/benchmark_mace.py [--quick] [--models small,medium] [--sizes 4,6]
         [--precisions float32,float64] [--repeats 5] [--warmup 1] [--threads 2]
-        [--large] [--skip-torch] [--bench .build/release/macemd-bench]
+        [--large [--force-large]] [--skip-torch] [--bench .build/release/macemd-bench]
         [--cache DIR]
     --quick = --models small --sizes 4 --precisions float32
 Build MaceMD first: swift build -c release --product macemd-bench
@@ -247,6 +249,55 @@ def parity(ref_path, got_path, precision) -> dict:
 # driver
 # --------------------------------------------------------------------------
 
+def mem_available_mib() -> float:
+    """MemAvailable of /proc/meminfo in MiB (inf when unknown)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("inf")
+
+
+def run_large(args, rows) -> list:
+    """The 100,920-atom Cu evaluation, small model, MaceMD only, per precision.
+
+    Its memory is first extrapolated from a 256-atom run, linearly in the atom count:
+    rss_after_load + (peak - rss_after_load) * N / 256. If that exceeds 90% of MemAvailable
+    the size is skipped (a shared machine must not swap) unless --force-large.
+    """
+    _, st_path = build_model("small", args.cache)
+    probe_structure = build_structure((4, 4, 4), args.cache)
+    structure = build_structure(LARGE_CELLS, args.cache)
+    atoms = 4 * LARGE_CELLS[0] * LARGE_CELLS[1] * LARGE_CELLS[2]
+    results = []
+    for precision in args.precisions:
+        probe = next((r["macemd"] for r in rows if r["model"] == "small" and r["cells"] == 4
+                      and r["precision"] == precision), None)
+        if probe is None:
+            probe = measure_macemd(st_path, probe_structure, precision, args,
+                                   os.path.join(args.cache, "probe.macemd.json"), repeats=1, warmup=0)
+        base = probe["rss_after_load_mb"]
+        estimate = base + (probe["peak_rss_mb"] - base) * atoms / probe["atoms"]
+        available = mem_available_mib()
+        if estimate > 0.9 * available and not args.force_large:
+            print(f"large {precision}: skipped, estimated peak {estimate:.0f} MiB > 90% of "
+                  f"MemAvailable {available:.0f} MiB (--force-large runs it anyway)", file=sys.stderr)
+            results.append({"atoms": atoms, "precision": precision, "skipped": True,
+                            "estimated_peak_rss_mb": estimate, "mem_available_mb": available})
+            continue
+        print(f"[{time.strftime('%H:%M:%S')}] large {precision}: MaceMD (estimated peak "
+              f"{estimate:.0f} MiB)", file=sys.stderr, flush=True)
+        out = os.path.join(args.cache, f"large_{precision}.macemd.json")
+        m = measure_macemd(st_path, structure, precision, args, out,
+                           repeats=min(args.repeats, 2), warmup=min(args.warmup, 1))
+        m["estimated_peak_rss_mb"] = estimate
+        results.append(m)
+    return results
+
+
 def parse(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="small model, 256 atoms, float32 only")
@@ -257,6 +308,8 @@ def parse(argv):
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--large", action="store_true", help="also 100,920 Cu atoms, small model, MaceMD")
+    p.add_argument("--force-large", action="store_true",
+                   help="run --large even when its extrapolated memory exceeds MemAvailable")
     p.add_argument("--skip-torch", action="store_true", help="MaceMD only (no parity)")
     p.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "macemd-bench"))
     p.add_argument("--cache", default=os.path.join(ROOT, ".build", "mace-bench-cache"))
@@ -332,13 +385,7 @@ def main(argv) -> int:
                 rows.append(row)
     large = []
     if args.large:
-        _, st_path = build_model("small", args.cache)
-        structure = build_structure(LARGE_CELLS, args.cache)
-        for precision in args.precisions:
-            print(f"[{time.strftime('%H:%M:%S')}] large {precision}: MaceMD", file=sys.stderr, flush=True)
-            out = os.path.join(args.cache, f"large_{precision}.macemd.json")
-            large.append(measure_macemd(st_path, structure, precision, args, out,
-                                        repeats=min(args.repeats, 2), warmup=min(args.warmup, 1)))
+        large = run_large(args, rows)
     with open(os.path.join(args.cache, "results.json"), "w") as f:
         json.dump({"rows": rows, "large": large, "threads": args.threads,
                    "repeats": args.repeats, "warmup": args.warmup}, f, indent=1)
@@ -347,6 +394,11 @@ def main(argv) -> int:
     if rows:
         print(table(rows))
     for m in large:
+        if m.get("skipped"):
+            print(f"\nlarge: {m['atoms']} atoms, {m['precision']}: skipped, estimated peak "
+                  f"{m['estimated_peak_rss_mb']:.0f} MiB ({m['estimated_peak_rss_mb'] * 1024 / m['atoms']:.0f} "
+                  f"KiB/atom) > 90% of MemAvailable {m['mem_available_mb']:.0f} MiB")
+            continue
         print(f"\nlarge: {m['atoms']} atoms, {m['edges']} edges, {m['precision']}: "
               f"median {m['median_ms']:.0f} ms ({m['median_ms_per_atom'] * 1e3:.1f} us/atom), "
               f"neighbour list {m['neighbors_ms']:.0f} ms, peak {m['peak_rss_mb']:.0f} MiB "

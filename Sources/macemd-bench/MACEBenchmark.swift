@@ -19,7 +19,7 @@ import MDPotentials
 ///
 /// Prints one JSON line on stdout with: atoms, edges (directed pairs within r_max), precision,
 /// threads, load_ms, neighbors_ms, best_ms / median_ms / mean_ms per evaluation,
-/// best_ms_per_atom / median_ms_per_atom, energy (eV), max_force (eV/Å), rss_after_load_mb
+/// best_ms_per_atom / median_ms_per_atom, energy (eV), max_force (largest |F_i|, eV/Å), rss_after_load_mb
 /// (VmRSS once the model and structure are in memory), peak_rss_mb (VmHWM at the end, MiB)
 /// and peak_rss_kb_per_atom. `--output` also writes energy (eV) and forces (eV/Å, one row per
 /// atom) of the last evaluation as JSON, for parity checks against mace-torch.
