@@ -374,7 +374,9 @@ def main(argv) -> int:
                 tag = f"{name}_{n}_{precision}"
                 ref_out = os.path.join(args.cache, f"{tag}.torch.json")
                 got_out = os.path.join(args.cache, f"{tag}.macemd.json")
-                row = {"model": name, "precision": precision, "cells": n}
+                # 1-minute load average before the pair: timings on a busy machine are noise.
+                row = {"model": name, "precision": precision, "cells": n,
+                       "loadavg_1min": os.getloadavg()[0]}
                 print(f"[{time.strftime('%H:%M:%S')}] {tag}: MaceMD", file=sys.stderr, flush=True)
                 row["macemd"] = measure_macemd(st_path, structure, precision, args, got_out)
                 if not args.skip_torch:
@@ -389,6 +391,10 @@ def main(argv) -> int:
     with open(os.path.join(args.cache, "results.json"), "w") as f:
         json.dump({"rows": rows, "large": large, "threads": args.threads,
                    "repeats": args.repeats, "warmup": args.warmup}, f, indent=1)
+    loads = [r["loadavg_1min"] for r in rows]
+    if loads:
+        print(f"1-minute load average before each measurement: {min(loads):.1f} to {max(loads):.1f} "
+              f"on {os.cpu_count()} CPUs (above {args.threads} the timings are not trustworthy)")
     print(f"threads {args.threads}, warm-up {args.warmup}, median of {args.repeats}; "
           f"raw results: {os.path.join(args.cache, 'results.json')}\n")
     if rows:
