@@ -11,6 +11,7 @@ let benchmarks: [String: (description: String, run: ([String]) throws -> Void)] 
     "neighbors": ("neighbour-list build for fcc Cu, 1k-100k atoms, 5 Å cutoff", neighborBenchmark),
     "thermostats": ("NVT statistics (mean T, kinetic-energy variance) on LJ argon", thermostatStatistics),
     "nve-drift": ("NVE energy drift and fluctuation vs. time step on LJ argon", nveDriftStatistics),
+    "mace": ("MACE energy+forces time and peak memory on one structure (see MACEBenchmark.swift)", maceBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

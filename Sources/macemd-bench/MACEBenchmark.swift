@@ -1,0 +1,259 @@
+import Foundation
+import MACE
+import MDCore
+import MDNeighbors
+import MDPotentials
+
+/// Energy + forces time and peak memory of one ``MACEPotential`` on one structure (issue 7).
+///
+/// Usage:
+///
+///     macemd-bench mace --model FILE.safetensors --structure FILE.xyz
+///                       [--precision float32|float64] [--repeats N] [--warmup N]
+///                       [--threads N] [--head NAME] [--output FILE.json]
+///
+/// Steps: load the model (timed), read the extended-XYZ structure, build the neighbour list
+/// once at the model's r_max (timed separately, not part of the evaluation time), run
+/// `--warmup` untimed evaluations, then time `--repeats` calls of
+/// `evaluate(system, neighbors:, request: .energyAndForces)`.
+///
+/// Prints one JSON line on stdout with: atoms, edges (directed pairs within r_max), precision,
+/// threads, load_ms, neighbors_ms, best_ms / median_ms / mean_ms per evaluation,
+/// best_ms_per_atom / median_ms_per_atom, energy (eV), max_force (largest |F_i|, eV/Å), rss_after_load_mb
+/// (VmRSS once the model and structure are in memory), peak_rss_mb (VmHWM at the end, MiB)
+/// and peak_rss_kb_per_atom. `--output` also writes energy (eV) and forces (eV/Å, one row per
+/// atom) of the last evaluation as JSON, for parity checks against mace-torch.
+///
+/// `--threads N` restricts the process to N of the CPUs it may run on (`sched_setaffinity`,
+/// which bounds the worker threads of `DispatchQueue.concurrentPerform`) and tells OpenBLAS to
+/// use N threads; for OpenBLAS's own pool also set `OPENBLAS_NUM_THREADS=N` in the environment.
+func maceBenchmark(_ arguments: [String]) throws {
+    let options = try MACEBenchmarkOptions(arguments)
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    if let n = options.threads { threads = try restrictThreads(to: n) }
+
+    let loadStart = DispatchTime.now().uptimeNanoseconds
+    let potential = try MACEPotential(contentsOf: URL(fileURLWithPath: options.model),
+                                      precision: options.precision, head: options.head)
+    let loadMs = milliseconds(since: loadStart)
+    let system = try readExtendedXYZ(path: options.structure)
+
+    let neighborStart = DispatchTime.now().uptimeNanoseconds
+    let pairs = try NeighborPairs(positions: system.positions, cell: system.cell, cutoff: potential.cutoff)
+    let neighborMs = milliseconds(since: neighborStart)
+    let rssAfterLoad = procStatusKiB("VmRSS")
+
+    var result = Evaluation(energy: 0)
+    for _ in 0..<options.warmup {
+        result = try potential.evaluate(system, neighbors: pairs, request: .energyAndForces)
+    }
+    var times: [Double] = []
+    for _ in 0..<options.repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        result = try potential.evaluate(system, neighbors: pairs, request: .energyAndForces)
+        times.append(milliseconds(since: start))
+    }
+    times.sort()
+    let n = Double(system.count)
+    let median = times.count % 2 == 1 ? times[times.count / 2]
+        : 0.5 * (times[times.count / 2 - 1] + times[times.count / 2])
+    let peak = procStatusKiB("VmHWM")
+    let maxForce = result.forces.map { ($0 * $0).sum().squareRoot() }.max() ?? 0
+
+    if let output = options.output {
+        let forces = result.forces.map { [$0.x, $0.y, $0.z] }
+        let data = try JSONSerialization.data(withJSONObject: ["energy": result.energy, "forces": forces])
+        try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+    }
+    let report: [String: Any] = [
+        "benchmark": "mace", "model": options.model, "structure": options.structure,
+        "atoms": system.count, "edges": pairs.count, "precision": options.precision.rawValue,
+        "threads": threads, "repeats": options.repeats, "warmup": options.warmup,
+        "load_ms": loadMs, "neighbors_ms": neighborMs,
+        "best_ms": times[0], "median_ms": median, "mean_ms": times.reduce(0, +) / Double(times.count),
+        "best_ms_per_atom": times[0] / n, "median_ms_per_atom": median / n,
+        "energy": result.energy, "max_force": maxForce,
+        "rss_after_load_mb": Double(rssAfterLoad ?? -1) / 1024,
+        "peak_rss_mb": Double(peak ?? -1) / 1024,
+        "peak_rss_kb_per_atom": Double(peak ?? -1) / n,
+    ]
+    let line = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+    print(String(decoding: line, as: UTF8.self))
+}
+
+/// Command-line options of the `mace` benchmark.
+struct MACEBenchmarkOptions {
+    var model = ""
+    var structure = ""
+    var precision = MACEPrecision.float64
+    var repeats = 5
+    var warmup = 1
+    var threads: Int?
+    var head: String?
+    var output: String?
+
+    init(_ arguments: [String]) throws {
+        var k = 0
+        func value(_ flag: String) throws -> String {
+            guard k + 1 < arguments.count else { throw BenchmarkError.usage("\(flag) needs a value") }
+            k += 1
+            return arguments[k]
+        }
+        func count(_ flag: String, minimum: Int) throws -> Int {
+            let text = try value(flag)
+            guard let n = Int(text), n >= minimum else {
+                throw BenchmarkError.usage("\(flag) must be an integer ≥ \(minimum), got '\(text)'")
+            }
+            return n
+        }
+        while k < arguments.count {
+            switch arguments[k] {
+            case "--model": model = try value("--model")
+            case "--structure": structure = try value("--structure")
+            case "--precision":
+                let text = try value("--precision")
+                guard let p = MACEPrecision(rawValue: text) else {
+                    throw BenchmarkError.usage("--precision must be float32 or float64, got '\(text)'")
+                }
+                precision = p
+            case "--repeats": repeats = try count("--repeats", minimum: 1)
+            case "--warmup": warmup = try count("--warmup", minimum: 0)
+            case "--threads": threads = try count("--threads", minimum: 1)
+            case "--head": head = try value("--head")
+            case "--output": output = try value("--output")
+            default: throw BenchmarkError.usage("unknown option '\(arguments[k])'")
+            }
+            k += 1
+        }
+        if model.isEmpty || structure.isEmpty {
+            throw BenchmarkError.usage("usage: macemd-bench mace --model FILE --structure FILE.xyz "
+                + "[--precision float32|float64] [--repeats N] [--warmup N] [--threads N] [--head NAME] [--output FILE]")
+        }
+    }
+}
+
+/// A bad command line or input file of a benchmark; `description` is one line.
+enum BenchmarkError: Error, CustomStringConvertible {
+    case usage(String)
+    case structure(path: String, String)
+    case system(String)
+
+    var description: String {
+        switch self {
+        case .usage(let message): message
+        case .structure(let path, let message): "\(path): \(message)"
+        case .system(let message): message
+        }
+    }
+}
+
+private func milliseconds(since start: UInt64) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+}
+
+/// A `kB` field of /proc/self/status (VmRSS: resident now, VmHWM: peak resident), in KiB.
+func procStatusKiB(_ field: String) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+        return Int(line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+    }
+    return nil
+}
+
+/// Keeps the first `n` CPUs of this process's affinity mask and sets OpenBLAS to `n` threads.
+/// Returns the number of CPUs now usable. Must run before any worker thread starts.
+private func restrictThreads(to n: Int) throws -> Int {
+    // glibc's sched_{get,set}affinity need _GNU_SOURCE, which Swift's Glibc module lacks:
+    // look them up at run time. The mask is a bit set of 1024 CPUs (glibc's cpu_set_t).
+    typealias Affinity = @convention(c) (Int32, Int, UnsafeMutableRawPointer) -> Int32
+    guard let get = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity"),
+          let set = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity") else {
+        throw BenchmarkError.system("--threads: sched_setaffinity is not available")
+    }
+    var mask = [UInt8](repeating: 0, count: 128)
+    var kept = 0
+    let ok = mask.withUnsafeMutableBytes { bytes -> Bool in
+        guard unsafeBitCast(get, to: Affinity.self)(0, bytes.count, bytes.baseAddress!) == 0 else { return false }
+        for byte in bytes.indices {
+            for bit in 0..<8 where bytes[byte] & UInt8(1 << bit) != 0 {
+                if kept < n { kept += 1 } else { bytes[byte] &= ~UInt8(1 << bit) }
+            }
+        }
+        return unsafeBitCast(set, to: Affinity.self)(0, bytes.count, bytes.baseAddress!) == 0
+    }
+    guard ok else { throw BenchmarkError.system("--threads: setting the CPU affinity failed (errno \(errno))") }
+    // OpenBLAS is linked through MACE; look its setter up at run time rather than import CBLAS.
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "openblas_set_num_threads") {
+        typealias SetThreads = @convention(c) (Int32) -> Void
+        unsafeBitCast(symbol, to: SetThreads.self)(Int32(kept))
+    }
+    return kept
+}
+
+/// Reads the first frame of an extended-XYZ file (as ASE writes it): line 1 the atom count,
+/// line 2 `Lattice="ax ay az bx by bz cx cy cz"` (Å, rows a, b, c), optional `pbc="T T T"` and
+/// `Properties=species:S:1:pos:R:3:...`, then one line per atom. Without `Lattice` the system
+/// is non-periodic; with it and without `pbc`, fully periodic (the extended-XYZ convention).
+func readExtendedXYZ(path: String) throws -> AtomicSystem {
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        throw BenchmarkError.structure(path: path, "cannot read the file")
+    }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    guard lines.count >= 2, let n = Int(lines[0].trimmingCharacters(in: .whitespaces)), n > 0 else {
+        throw BenchmarkError.structure(path: path, "line 1 is not a positive atom count")
+    }
+    guard lines.count >= n + 2 else {
+        throw BenchmarkError.structure(path: path, "expected \(n) atom lines, found \(lines.count - 2)")
+    }
+    let comment = String(lines[1])
+    func quoted(_ key: String) -> String? {
+        guard let r = comment.range(of: key + "=\"", options: .caseInsensitive) else { return nil }
+        return comment[r.upperBound...].split(separator: "\"", maxSplits: 1).first.map(String.init)
+    }
+    func unquoted(_ key: String) -> String? {
+        guard let r = comment.range(of: key + "=", options: .caseInsensitive) else { return nil }
+        return comment[r.upperBound...].split(separator: " ").first.map(String.init)
+    }
+    // Column of the species and of x in each atom line, from Properties (name:type:count triples).
+    var speciesColumn = 0, positionColumn = 1
+    if let properties = unquoted("Properties") {
+        let fields = properties.split(separator: ":")
+        var column = 0
+        var found = (species: false, pos: false)
+        for t in stride(from: 0, to: fields.count - 2, by: 3) {
+            if fields[t] == "species" { speciesColumn = column; found.species = true }
+            if fields[t] == "pos" { positionColumn = column; found.pos = true }
+            column += Int(fields[t + 2]) ?? 1
+        }
+        guard found.species && found.pos else {
+            throw BenchmarkError.structure(path: path, "Properties lacks species or pos")
+        }
+    }
+    var cell = Cell.none
+    if let lattice = quoted("Lattice") {
+        let v = lattice.split(separator: " ").compactMap { Double($0) }
+        guard v.count == 9 else { throw BenchmarkError.structure(path: path, "Lattice needs 9 numbers") }
+        var pbc = Periodicity.all
+        if let flags = quoted("pbc") {
+            let f = flags.split(separator: " ").map { $0.uppercased().hasPrefix("T") }
+            guard f.count == 3 else { throw BenchmarkError.structure(path: path, "pbc needs 3 flags") }
+            pbc = Periodicity(f[0], f[1], f[2])
+        }
+        cell = Cell(vectors: Matrix3(rows: SIMD3(v[0], v[1], v[2]), SIMD3(v[3], v[4], v[5]), SIMD3(v[6], v[7], v[8])),
+                    pbc: pbc)
+    }
+    var symbols: [String] = []
+    var positions: [SIMD3<Double>] = []
+    for i in 0..<n {
+        let fields = lines[i + 2].split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard fields.count > max(speciesColumn, positionColumn + 2),
+              let x = Double(fields[positionColumn]), let y = Double(fields[positionColumn + 1]),
+              let z = Double(fields[positionColumn + 2]) else {
+            throw BenchmarkError.structure(path: path, "line \(i + 3) is not 'symbol x y z'")
+        }
+        symbols.append(String(fields[speciesColumn]))
+        positions.append(SIMD3(x, y, z))
+    }
+    return try AtomicSystem(symbols: symbols, positions: positions, cell: cell)
+}
