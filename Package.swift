@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macemd-bench", dependencies: [
-            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize",
+            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
         ]),
 
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),

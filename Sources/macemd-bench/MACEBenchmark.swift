@@ -1,5 +1,6 @@
 import Foundation
 import MACE
+import MDIO
 import MDCore
 import MDNeighbors
 import MDPotentials
@@ -36,7 +37,7 @@ func maceBenchmark(_ arguments: [String]) throws {
     let potential = try MACEPotential(contentsOf: URL(fileURLWithPath: options.model),
                                       precision: options.precision, head: options.head)
     let loadMs = milliseconds(since: loadStart)
-    let system = try readExtendedXYZ(path: options.structure)
+    let system = try StructureFile.read(path: options.structure).system
 
     let neighborStart = DispatchTime.now().uptimeNanoseconds
     let pairs = try NeighborPairs(positions: system.positions, cell: system.cell, cutoff: potential.cutoff)
@@ -135,13 +136,11 @@ struct MACEBenchmarkOptions {
 /// A bad command line or input file of a benchmark; `description` is one line.
 enum BenchmarkError: Error, CustomStringConvertible {
     case usage(String)
-    case structure(path: String, String)
     case system(String)
 
     var description: String {
         switch self {
         case .usage(let message): message
-        case .structure(let path, let message): "\(path): \(message)"
         case .system(let message): message
         }
     }
@@ -188,72 +187,4 @@ private func restrictThreads(to n: Int) throws -> Int {
         unsafeBitCast(symbol, to: SetThreads.self)(Int32(kept))
     }
     return kept
-}
-
-/// Reads the first frame of an extended-XYZ file (as ASE writes it): line 1 the atom count,
-/// line 2 `Lattice="ax ay az bx by bz cx cy cz"` (Å, rows a, b, c), optional `pbc="T T T"` and
-/// `Properties=species:S:1:pos:R:3:...`, then one line per atom. Without `Lattice` the system
-/// is non-periodic; with it and without `pbc`, fully periodic (the extended-XYZ convention).
-func readExtendedXYZ(path: String) throws -> AtomicSystem {
-    let text: String
-    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-        throw BenchmarkError.structure(path: path, "cannot read the file")
-    }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    guard lines.count >= 2, let n = Int(lines[0].trimmingCharacters(in: .whitespaces)), n > 0 else {
-        throw BenchmarkError.structure(path: path, "line 1 is not a positive atom count")
-    }
-    guard lines.count >= n + 2 else {
-        throw BenchmarkError.structure(path: path, "expected \(n) atom lines, found \(lines.count - 2)")
-    }
-    let comment = String(lines[1])
-    func quoted(_ key: String) -> String? {
-        guard let r = comment.range(of: key + "=\"", options: .caseInsensitive) else { return nil }
-        return comment[r.upperBound...].split(separator: "\"", maxSplits: 1).first.map(String.init)
-    }
-    func unquoted(_ key: String) -> String? {
-        guard let r = comment.range(of: key + "=", options: .caseInsensitive) else { return nil }
-        return comment[r.upperBound...].split(separator: " ").first.map(String.init)
-    }
-    // Column of the species and of x in each atom line, from Properties (name:type:count triples).
-    var speciesColumn = 0, positionColumn = 1
-    if let properties = unquoted("Properties") {
-        let fields = properties.split(separator: ":")
-        var column = 0
-        var found = (species: false, pos: false)
-        for t in stride(from: 0, to: fields.count - 2, by: 3) {
-            if fields[t] == "species" { speciesColumn = column; found.species = true }
-            if fields[t] == "pos" { positionColumn = column; found.pos = true }
-            column += Int(fields[t + 2]) ?? 1
-        }
-        guard found.species && found.pos else {
-            throw BenchmarkError.structure(path: path, "Properties lacks species or pos")
-        }
-    }
-    var cell = Cell.none
-    if let lattice = quoted("Lattice") {
-        let v = lattice.split(separator: " ").compactMap { Double($0) }
-        guard v.count == 9 else { throw BenchmarkError.structure(path: path, "Lattice needs 9 numbers") }
-        var pbc = Periodicity.all
-        if let flags = quoted("pbc") {
-            let f = flags.split(separator: " ").map { $0.uppercased().hasPrefix("T") }
-            guard f.count == 3 else { throw BenchmarkError.structure(path: path, "pbc needs 3 flags") }
-            pbc = Periodicity(f[0], f[1], f[2])
-        }
-        cell = Cell(vectors: Matrix3(rows: SIMD3(v[0], v[1], v[2]), SIMD3(v[3], v[4], v[5]), SIMD3(v[6], v[7], v[8])),
-                    pbc: pbc)
-    }
-    var symbols: [String] = []
-    var positions: [SIMD3<Double>] = []
-    for i in 0..<n {
-        let fields = lines[i + 2].split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard fields.count > max(speciesColumn, positionColumn + 2),
-              let x = Double(fields[positionColumn]), let y = Double(fields[positionColumn + 1]),
-              let z = Double(fields[positionColumn + 2]) else {
-            throw BenchmarkError.structure(path: path, "line \(i + 3) is not 'symbol x y z'")
-        }
-        symbols.append(String(fields[speciesColumn]))
-        positions.append(SIMD3(x, y, z))
-    }
-    return try AtomicSystem(symbols: symbols, positions: positions, cell: cell)
 }
