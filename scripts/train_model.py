@@ -38,11 +38,11 @@ PRESETS = {
         reference="GFN2-xTB (tblite, periodic, electronic temperature 300 K)",
         args=["--model", "ScaleShiftMACE", "--r_max", "5.0", "--num_radial_basis", "8",
               "--num_cutoff_basis", "5", "--max_ell", "2", "--correlation", "3",
-              "--num_interactions", "2", "--hidden_irreps", "16x0e+16x1o",
+              "--num_interactions", "2", "--hidden_irreps", "16x0e",
               "--MLP_irreps", "16x0e", "--radial_MLP", "[32, 32, 32]",
               "--batch_size", "4", "--lr", "0.01", "--energy_weight", "1.0",
               "--forces_weight", "100.0", "--stress_weight", "1.0", "--loss", "weighted"],
-        epochs=60,
+        epochs=30,
     ),
     "copper": dict(
         description="fcc copper: strained/rattled bulk, vacancies, (111)/(100) slabs, 300-1500 K MD snapshots",
