@@ -15,38 +15,32 @@ func maxDeviation(_ a: [SIMD3<Double>], _ b: [SIMD3<Double>]) -> Double {
 @Suite struct MACEParityTests {
     static let kinds = MACEFixtures.available
 
+    /// Tolerances of the acceptance criteria: |ΔE| ≤ e·(|E| + N); max |ΔF| ≤ f·max|F| + fAbs; stress likewise.
+    struct Tolerance { let energy: Double; let relative: Double; let absolute: Double }
+
     @Test(arguments: kinds) func float64Parity(kind: String) throws {
-        let reference = try MACEFixtures.reference(kind)
-        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind), precision: .float64, head: reference.head)
-        for s in reference.structures {
-            let r = try mace.evaluate(s.system)
-            let n = Double(s.system.count)
-            #expect(abs(r.energy - s.energy) <= 1e-8 * (abs(s.energy) + n), "\(kind)/\(s.name): E \(r.energy) vs \(s.energy)")
-            let fmax = s.forces.reduce(0) { max($0, length($1)) }
-            let df = maxDeviation(r.forces, s.forces)
-            #expect(df <= 1e-6 * fmax + 1e-9, "\(kind)/\(s.name): max |ΔF| = \(df)")
-            if let ref = s.stress {
-                let sigma = try #require(r.stress(volume: s.system.cell.volume))
-                let ds = (sigma - ref).maxAbs
-                #expect(ds <= 1e-6 * ref.maxAbs + 1e-9, "\(kind)/\(s.name): max |Δσ| = \(ds)")
-            }
-        }
+        try checkParity(kind, precision: .float64, Tolerance(energy: 1e-8, relative: 1e-6, absolute: 1e-9))
     }
 
     @Test(arguments: kinds) func float32Parity(kind: String) throws {
+        try checkParity(kind, precision: .float32, Tolerance(energy: 1e-5, relative: 2e-3, absolute: 1e-5))
+    }
+
+    /// Evaluates every reference structure of `kind` and compares energy, forces and stress.
+    func checkParity(_ kind: String, precision: MACEPrecision, _ tol: Tolerance) throws {
         let reference = try MACEFixtures.reference(kind)
-        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind), precision: .float32, head: reference.head)
+        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind), precision: precision, head: reference.head)
         for s in reference.structures {
             let r = try mace.evaluate(s.system)
             let n = Double(s.system.count)
-            #expect(abs(r.energy - s.energy) <= 1e-5 * (abs(s.energy) + n), "\(kind)/\(s.name): E \(r.energy) vs \(s.energy)")
+            #expect(abs(r.energy - s.energy) <= tol.energy * (abs(s.energy) + n), "\(kind)/\(s.name): E \(r.energy) vs \(s.energy)")
             let fmax = s.forces.reduce(0) { max($0, length($1)) }
             let df = maxDeviation(r.forces, s.forces)
-            #expect(df <= 2e-3 * fmax + 1e-5, "\(kind)/\(s.name): max |ΔF| = \(df)")
+            #expect(df <= tol.relative * fmax + tol.absolute, "\(kind)/\(s.name): max |ΔF| = \(df)")
             if let ref = s.stress {
                 let sigma = try #require(r.stress(volume: s.system.cell.volume))
                 let ds = (sigma - ref).maxAbs
-                #expect(ds <= 2e-3 * ref.maxAbs + 1e-5, "\(kind)/\(s.name): max |Δσ| = \(ds)")
+                #expect(ds <= tol.relative * ref.maxAbs + tol.absolute, "\(kind)/\(s.name): max |Δσ| = \(ds)")
             }
         }
     }
