@@ -26,8 +26,8 @@ import MDPotentials
 /// atom) of the last evaluation as JSON, for parity checks against mace-torch.
 ///
 /// `--threads N` restricts the process to N of the CPUs it may run on (`sched_setaffinity`,
-/// which bounds the worker threads of `DispatchQueue.concurrentPerform`) and tells OpenBLAS to
-/// use N threads; for OpenBLAS's own pool also set `OPENBLAS_NUM_THREADS=N` in the environment.
+/// which bounds the worker threads of `DispatchQueue.concurrentPerform`; MACE runs every OpenBLAS
+/// call on the calling worker thread).
 func maceBenchmark(_ arguments: [String]) throws {
     let options = try MACEBenchmarkOptions(arguments)
     var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -181,10 +181,5 @@ private func restrictThreads(to n: Int) throws -> Int {
         return unsafeBitCast(set, to: Affinity.self)(0, bytes.count, bytes.baseAddress!) == 0
     }
     guard ok else { throw BenchmarkError.system("--threads: setting the CPU affinity failed (errno \(errno))") }
-    // OpenBLAS is linked through MACE; look its setter up at run time rather than import CBLAS.
-    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "openblas_set_num_threads") {
-        typealias SetThreads = @convention(c) (Int32) -> Void
-        unsafeBitCast(symbol, to: SetThreads.self)(Int32(kept))
-    }
     return kept
 }

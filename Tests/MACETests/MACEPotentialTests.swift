@@ -193,6 +193,34 @@ import MDPotentials
         } }
     }
 
+    /// A 3×3×3 supercell has 27× the energy and virial and the same forces on every replica.
+    /// Its ~4,000 edges span several edge blocks per core (``EdgeBlocks``), which the small
+    /// fixture structures do not, so this checks the block-wise forward and backward passes.
+    @Test(arguments: ["mp0_medium", "density", "nonlinear_edge"])
+    func supercellIsExtensive(kind: String) throws {
+        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind))
+        let cell = try Self.structure(kind, "bulk")
+        let n = cell.count, h = cell.cell.vectors
+        var numbers: [Int] = [], positions: [SIMD3<Double>] = []
+        for a in 0..<3 { for b in 0..<3 { for c in 0..<3 {
+            let shift = Double(a) * h[row: 0] + Double(b) * h[row: 1] + Double(c) * h[row: 2]
+            numbers += cell.atomicNumbers
+            positions += cell.positions.map { $0 + shift }
+        } } }
+        let big = try AtomicSystem(atomicNumbers: numbers, positions: positions,
+                                   cell: Cell(vectors: Matrix3(rows: 3 * h[row: 0], 3 * h[row: 1], 3 * h[row: 2]), pbc: cell.cell.pbc))
+        let pairs = try NeighborPairs(positions: big.positions, cell: big.cell, cutoff: mace.cutoff)
+        #expect(pairs.count > 2 * 8 * EdgeBlocks.size, "too few edges to span several blocks")
+        let small = try mace.evaluate(cell, request: .all), large = try mace.evaluate(big, neighbors: pairs, request: .all)
+        #expect(abs(large.energy - 27 * small.energy) <= 1e-10 * abs(27 * small.energy))
+        for r in 0..<27 { for i in 0..<n {
+            let d = large.forces[r * n + i] - small.forces[i]
+            #expect((d * d).sum().squareRoot() <= 1e-9, "\(kind) replica \(r) atom \(i)")
+        } }
+        let w = try #require(large.virial), w0 = try #require(small.virial)
+        for a in 0..<3 { for b in 0..<3 { #expect(abs(w[a, b] - 27 * w0[a, b]) <= 1e-9 * max(1, abs(27 * w0[a, b]))) } }
+    }
+
     /// Concurrent evaluations of one potential (each borrows its own work arrays) agree.
     @Test func concurrentEvaluationsAgree() async throws {
         let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL("mp0_medium"))

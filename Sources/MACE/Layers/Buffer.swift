@@ -16,10 +16,10 @@ final class Buffer<T: MACEScalar>: @unchecked Sendable {
         pointer.initialize(repeating: 0, count: capacity)
     }
 
-    /// Reuses the memory for `count` ≤ capacity zero-filled scalars.
-    func reset(count: Int) {
+    /// Reuses the memory for `count` ≤ capacity scalars, zero-filled when `zeroed`.
+    func reset(count: Int, zeroed: Bool = true) {
         self.count = count
-        pointer.update(repeating: 0, count: count)
+        if zeroed { pointer.update(repeating: 0, count: count) }
     }
 
     convenience init(_ values: [T]) {
@@ -53,13 +53,22 @@ final class Workspace<T: MACEScalar>: @unchecked Sendable {
     /// Starts a new evaluation: every buffer may be handed out again.
     func rewind() { cursor = 0 }
 
-    /// A zero-filled buffer of `count` scalars, valid until the next ``rewind()``.
-    func buffer(_ count: Int) -> Buffer<T> {
+    /// The position of the next request. Buffers handed out after it can be handed back with
+    /// ``release(to:)``, which keeps the peak memory of an evaluation to what is live at once.
+    var mark: Int { cursor }
+
+    /// Hands back every buffer given out since `mark`: later requests reuse their memory, so the
+    /// caller must no longer use them.
+    func release(to mark: Int) { cursor = min(cursor, mark) }
+
+    /// A buffer of `count` scalars, valid until the next ``rewind()`` (or ``release(to:)`` of an
+    /// earlier mark). Zero-filled unless `zeroed` is false, for buffers that are overwritten in full.
+    func buffer(_ count: Int, zeroed: Bool = true) -> Buffer<T> {
         defer { cursor += 1 }
         if cursor < buffers.count {
             let b = buffers[cursor]
             if b.capacity >= count {
-                b.reset(count: count)
+                b.reset(count: count, zeroed: zeroed)
                 return b
             }
             let fresh = Buffer<T>(count: count)

@@ -55,15 +55,22 @@ struct ElementLinear<T: MACEScalar>: Sendable {
     }
 
     /// y[n] ← (or +=) Σ paths x[n]·W_{z(n)} for rows n with element index `elements[n]`.
+    /// Runs of consecutive nodes of one element are one GEMM per path and component; rows are
+    /// split between the cores.
     func forward(_ x: UnsafePointer<T>, elements: [Int], into y: UnsafeMutablePointer<T>, accumulate: Bool = false) {
         let rows = elements.count
         if !accumulate { y.update(repeating: 0, count: rows * dimOut) }
-        for p in paths {
-            for n in 0..<rows {
-                p.weights[elements[n]].withUnsafeBufferPointer { w in
-                    T.gemm(transA: false, transB: false, m: p.dimension, n: p.mulOut, k: p.mulIn, alpha: 1,
-                           a: x + n * dimIn + p.inOffset, lda: p.mulIn, b: w.baseAddress!, ldb: p.mulOut,
-                           beta: 1, c: y + n * dimOut + p.outOffset, ldc: p.mulOut)
+        Parallel.forChunks(rows, grain: 32) { chunk in
+            Self.forEachRun(of: elements, in: chunk) { run, z in
+                for p in paths {
+                    p.weights[z].withUnsafeBufferPointer { w in
+                        for m in 0..<p.dimension {
+                            T.gemm(transA: false, transB: false, m: run.count, n: p.mulOut, k: p.mulIn, alpha: 1,
+                                   a: x + run.lowerBound * dimIn + p.inOffset + m * p.mulIn, lda: dimIn,
+                                   b: w.baseAddress!, ldb: p.mulOut,
+                                   beta: 1, c: y + run.lowerBound * dimOut + p.outOffset + m * p.mulOut, ldc: dimOut)
+                        }
+                    }
                 }
             }
         }
@@ -71,14 +78,31 @@ struct ElementLinear<T: MACEScalar>: Sendable {
 
     /// Reverse mode: dx[n] += dy[n]·W_{z(n)}ᵀ.
     func backward(_ dy: UnsafePointer<T>, elements: [Int], into dx: UnsafeMutablePointer<T>) {
-        for p in paths {
-            for n in 0..<elements.count {
-                p.weights[elements[n]].withUnsafeBufferPointer { w in
-                    T.gemm(transA: false, transB: true, m: p.dimension, n: p.mulIn, k: p.mulOut, alpha: 1,
-                           a: dy + n * dimOut + p.outOffset, lda: p.mulOut, b: w.baseAddress!, ldb: p.mulOut,
-                           beta: 1, c: dx + n * dimIn + p.inOffset, ldc: p.mulIn)
+        Parallel.forChunks(elements.count, grain: 32) { chunk in
+            Self.forEachRun(of: elements, in: chunk) { run, z in
+                for p in paths {
+                    p.weights[z].withUnsafeBufferPointer { w in
+                        for m in 0..<p.dimension {
+                            T.gemm(transA: false, transB: true, m: run.count, n: p.mulIn, k: p.mulOut, alpha: 1,
+                                   a: dy + run.lowerBound * dimOut + p.outOffset + m * p.mulOut, lda: dimOut,
+                                   b: w.baseAddress!, ldb: p.mulOut,
+                                   beta: 1, c: dx + run.lowerBound * dimIn + p.inOffset + m * p.mulIn, ldc: dimIn)
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /// Splits `range` into maximal runs of equal `elements[n]`.
+    private static func forEachRun(of elements: [Int], in range: Range<Int>, _ body: (Range<Int>, Int) -> Void) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let z = elements[start]
+            var end = start + 1
+            while end < range.upperBound, elements[end] == z { end += 1 }
+            body(start..<end, z)
+            start = end
         }
     }
 }

@@ -58,7 +58,14 @@ struct EquivariantLinear<T: MACEScalar>: Sendable {
     }
 
     /// y (rows × dimOut) ← Linear(x) (+ biases) for x (rows × dimIn); with `accumulate`, y += Linear(x).
+    /// Rows are split between the cores.
     func forward(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, accumulate: Bool = false) {
+        Parallel.forChunks(rows, grain: 32) { r in
+            forwardRows(x + r.lowerBound * dimIn, rows: r.count, into: y + r.lowerBound * dimOut, accumulate: accumulate)
+        }
+    }
+
+    private func forwardRows(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, accumulate: Bool) {
         if !accumulate { y.update(repeating: 0, count: rows * dimOut) }
         for bias in biases {
             for r in 0..<rows { for k in bias.values.indices { y[r * dimOut + bias.outOffset + k] += bias.values[k] } }
@@ -74,8 +81,15 @@ struct EquivariantLinear<T: MACEScalar>: Sendable {
         }
     }
 
-    /// Reverse mode: dx (rows × dimIn) += dy · Wᵀ (or ← when `accumulate` is false).
+    /// Reverse mode: dx (rows × dimIn) += dy · Wᵀ (or ← when `accumulate` is false). Rows are
+    /// split between the cores.
     func backward(_ dy: UnsafePointer<T>, rows: Int, into dx: UnsafeMutablePointer<T>, accumulate: Bool = true) {
+        Parallel.forChunks(rows, grain: 32) { r in
+            backwardRows(dy + r.lowerBound * dimOut, rows: r.count, into: dx + r.lowerBound * dimIn, accumulate: accumulate)
+        }
+    }
+
+    private func backwardRows(_ dy: UnsafePointer<T>, rows: Int, into dx: UnsafeMutablePointer<T>, accumulate: Bool) {
         if !accumulate { dx.update(repeating: 0, count: rows * dimIn) }
         for p in paths {
             p.weights.withUnsafeBufferPointer { w in

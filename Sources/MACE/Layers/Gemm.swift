@@ -9,6 +9,9 @@ public protocol MACEScalar: MACEFloat {
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// s_k ← 1/(1 + e^{−z_k}) for `count` values, eight at a time (see ``VectorExp``).
+    static func logistic(_ z: UnsafePointer<Self>, into s: UnsafeMutablePointer<Self>, count: Int)
 }
 
 extension Double: MACEScalar {
@@ -28,5 +31,19 @@ extension Float: MACEScalar {
         guard m > 0, n > 0, k > 0 else { return }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+/// How the evaluator shares the cores with BLAS.
+///
+/// MaceMD parallelises an evaluation itself (``Parallel``: blocks of edges and of nodes, each
+/// handed to one core), and every BLAS call works on one such block. OpenBLAS must then run
+/// each call on the calling thread: its own thread pool would compete with ours for the same
+/// cores (measured: a third of the time spent spinning and yielding). This is a setting of the
+/// OpenBLAS library, so it holds for the whole process.
+enum BLASThreading {
+    /// Makes every OpenBLAS call run on its calling thread.
+    static func runOnCallingThread() {
+        openblas_set_num_threads(1)
     }
 }

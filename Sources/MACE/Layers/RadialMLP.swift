@@ -40,31 +40,33 @@ struct RadialMLP<T: MACEScalar>: Sendable {
         self.layers = layers
     }
 
-    /// Stored pre-activations of one forward pass (for the backward pass).
+    /// Stored pre-activations z and logistic values s = sigmoid(z) of one forward pass (for the
+    /// backward pass).
     final class Cache {
         var preActivations: [Buffer<T>] = []
-        var activations: [Buffer<T>] = []
+        var logistic: [Buffer<T>] = []
         init() {}
     }
 
     /// out (rows × outputCount) ← MLP(input (rows × inputCount)); fills `cache` for ``backward``.
     func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T> = Workspace()) {
         cache.preActivations = []
-        cache.activations = []
+        cache.logistic = []
         var x = input
         for (k, layer) in layers.enumerated() {
             let last = k == layers.count - 1
             let z = last ? out : {
-                let b = ws.buffer(rows * layer.outputs); cache.preActivations.append(b); return b.pointer }()
+                let b = ws.buffer(rows * layer.outputs, zeroed: false); cache.preActivations.append(b); return b.pointer }()
             layer.weights.withUnsafeBufferPointer { w in
                 T.gemm(transA: false, transB: false, m: rows, n: layer.outputs, k: layer.inputs, alpha: 1,
                        a: x, lda: layer.inputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0, c: z, ldc: layer.outputs)
             }
             if last { break }
-            let h = ws.buffer(rows * layer.outputs)
-            cache.activations.append(h)
+            let s = ws.buffer(rows * layer.outputs, zeroed: false), h = ws.buffer(rows * layer.outputs, zeroed: false)
+            cache.logistic.append(s)
             let c = layer.activationScale ?? 1
-            for i in 0..<(rows * layer.outputs) { let s = 1 / (1 + T.exp(-z[i])); h[i] = c * z[i] * s }
+            T.logistic(z, into: s.pointer, count: rows * layer.outputs)
+            for i in 0..<(rows * layer.outputs) { h[i] = c * z[i] * s[i] }
             x = UnsafePointer(h.pointer)
         }
     }
@@ -76,7 +78,7 @@ struct RadialMLP<T: MACEScalar>: Sendable {
         var keep: Buffer<T>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[k]
-            let grad = k == 0 ? nil : ws.buffer(rows * layer.inputs)
+            let grad = k == 0 ? nil : ws.buffer(rows * layer.inputs, zeroed: false)
             let target = grad?.pointer ?? dInput
             layer.weights.withUnsafeBufferPointer { w in
                 T.gemm(transA: false, transB: true, m: rows, n: layer.inputs, k: layer.outputs, alpha: 1,
@@ -85,11 +87,8 @@ struct RadialMLP<T: MACEScalar>: Sendable {
             guard let grad else { break }
             // grad holds ∂E/∂h^{k−1}; turn it into ∂E/∂z^{k−1}.
             let c = layers[k - 1].activationScale ?? 1
-            let z = cache.preActivations[k - 1].pointer
-            for i in 0..<grad.count {
-                let s = 1 / (1 + T.exp(-z[i]))
-                grad[i] *= c * s * (1 + z[i] * (1 - s))
-            }
+            let z = cache.preActivations[k - 1].pointer, s = cache.logistic[k - 1].pointer
+            for i in 0..<grad.count { grad[i] *= c * s[i] * (1 + z[i] * (1 - s[i])) }
             keep = grad
             g = UnsafePointer(grad.pointer)
         }

@@ -42,7 +42,8 @@ extension MACEModel {
         for i in 0..<n { for k in 0..<d0 { h0[i * d0 + k] = embeddings[elements[i]][k] } }
 
         let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb,
-                                  cutoff: cutoff, dCutoff: dCutoff, workspace: ws)
+                                  cutoff: cutoff, dCutoff: dCutoff, workspace: ws, blockWorkspaces: blockWorkspaces,
+                                  keepIntermediates: probe != nil)
         var tapes: [LayerTape<T>] = []
         var h = h0
         for layer in layers {
@@ -57,7 +58,7 @@ extension MACEModel {
             probe("node_embedding", h0.array)
             for (t, tape) in tapes.enumerated() {
                 probe("interactions.\(t).linear_up", tape.up.array)
-                probe("interactions.\(t).linear", tape.linearOut.array)
+                probe("interactions.\(t).linear", tape.linearOut?.array ?? [])
                 probe("interactions.\(t).out", tape.contractionIn.array)
                 probe("products.\(t).out", tape.output.array)
             }

@@ -22,6 +22,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     let readouts: [Readout<T>]
     /// Reused work arrays (a cache: it never changes results).
     let workspaces = WorkspacePool<T>()
+    /// Per-core scratch for one block of edges at a time (see ``EdgeBlocks``).
+    let blockWorkspaces = WorkspacePool<T>()
 
     /// Loads the model in `file` (a safetensors file written by `scripts/mace_convert.py`).
     public init(file: SafetensorsFile, head: String? = nil) throws {
@@ -104,5 +106,6 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         guard let firstLayer = layers.first, firstLayer.inputDimension == embed.dimOut else {
             throw MACEError.invalidModel("the node embedding does not match the first interaction")
         }
+        BLASThreading.runOnCallingThread()
     }
 }
