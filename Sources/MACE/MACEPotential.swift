@@ -67,6 +67,13 @@ public struct MACEPotential: Potential, Sendable {
 
     public func evaluate(_ system: AtomicSystem, neighbors: NeighborPairs,
                          request: EvaluationRequest) throws -> Evaluation {
+        try evaluate(system, neighbors: neighbors, request: request, profile: nil)
+    }
+
+    /// ``evaluate(_:neighbors:request:)`` that also records the time and floating-point work of
+    /// each stage of the evaluation in `profile` (when not nil), for benchmarks.
+    public func evaluate(_ system: AtomicSystem, neighbors: NeighborPairs,
+                         request: EvaluationRequest, profile: StageProfile?) throws -> Evaluation {
         try checkElements(of: system)
         guard neighbors.atomCount == system.count else {
             throw MACEError.invalidInput("neighbour list is for \(neighbors.atomCount) atoms, the system has \(system.count)")
@@ -78,8 +85,8 @@ public struct MACEPotential: Potential, Sendable {
         let wantGradients = request.contains(.forces) || request.contains(.virial)
         let (energy, grads): (Double, [SIMD3<Double>])
         switch storage {
-        case .single(let m): (energy, grads) = m.energy(elements: elements, graph: graph, gradients: wantGradients)
-        case .double(let m): (energy, grads) = m.energy(elements: elements, graph: graph, gradients: wantGradients)
+        case .single(let m): (energy, grads) = m.energy(elements: elements, graph: graph, gradients: wantGradients, profile: profile)
+        case .double(let m): (energy, grads) = m.energy(elements: elements, graph: graph, gradients: wantGradients, profile: profile)
         }
         var forces: [SIMD3<Double>] = []
         if request.contains(.forces) {

@@ -11,7 +11,7 @@ import MDPotentials
 ///
 ///     macemd-bench mace --model FILE.safetensors --structure FILE.xyz
 ///                       [--precision float32|float64] [--repeats N] [--warmup N]
-///                       [--threads N] [--head NAME] [--output FILE.json]
+///                       [--threads N] [--head NAME] [--output FILE.json] [--stages]
 ///
 /// Steps: load the model (timed), read the extended-XYZ structure, build the neighbour list
 /// once at the model's r_max (timed separately, not part of the evaluation time), run
@@ -24,6 +24,13 @@ import MDPotentials
 /// (VmRSS once the model and structure are in memory), peak_rss_mb (VmHWM at the end, MiB)
 /// and peak_rss_kb_per_atom. `--output` also writes energy (eV) and forces (eV/Å, one row per
 /// atom) of the last evaluation as JSON, for parity checks against mace-torch.
+///
+/// `--stages` then runs `--repeats` more evaluations with a ``StageProfile`` and adds, per
+/// stage, its core-milliseconds per evaluation, share of the evaluation, GFLOP per evaluation
+/// and GFLOP/s (FLOPs over the stage's wall time, all cores), plus two ceilings: the measured
+/// speed of large matrix products on all cores (`gemm_peak_gflops`) and the nominal peak
+/// (`nominal_peak_gflops` = cores × clock from /proc/cpuinfo × FLOP per cycle of two FMA units
+/// of the widest vectors the CPU has).
 ///
 /// `--threads N` restricts the process to N of the CPUs it may run on (`sched_setaffinity`,
 /// which bounds the worker threads of `DispatchQueue.concurrentPerform`; MACE runs every OpenBLAS
@@ -78,7 +85,34 @@ func maceBenchmark(_ arguments: [String]) throws {
         "peak_rss_mb": Double(peak ?? -1) / 1024,
         "peak_rss_kb_per_atom": Double(peak ?? -1) / n,
     ]
-    let line = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+    var fullReport = report
+    if options.stages {
+        let profile = StageProfile()
+        var wall = 0.0
+        for _ in 0..<options.repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try potential.evaluate(system, neighbors: pairs, request: .energyAndForces, profile: profile)
+            wall += milliseconds(since: start)
+        }
+        let cores = Double(profile.cores), evaluations = Double(options.repeats)
+        let totalCoreMs = wall * cores / evaluations
+        var rows: [[String: Any]] = []
+        var accounted = 0.0
+        for stage in StageProfile.Stage.allCases {
+            let coreMs = profile.seconds(stage) * 1000 / evaluations
+            let gflop = profile.flops(stage) / evaluations / 1e9
+            accounted += coreMs
+            rows.append(["stage": stage.rawValue, "core_ms": coreMs, "share": coreMs / totalCoreMs, "gflop": gflop,
+                         "gflops": coreMs > 0 && gflop > 0 ? gflop / (coreMs / cores / 1000) : 0])
+        }
+        rows.append(["stage": "outside the model (edge list, forces)", "core_ms": totalCoreMs - accounted,
+                     "share": (totalCoreMs - accounted) / totalCoreMs, "gflop": 0, "gflops": 0])
+        fullReport["stages"] = rows
+        fullReport["stages_wall_ms"] = wall / evaluations
+        fullReport["gemm_peak_gflops"] = GEMMPeak.measure(precision: options.precision)
+        fullReport["nominal_peak_gflops"] = nominalPeakGFLOPS(precision: options.precision, cores: profile.cores)
+    }
+    let line = try JSONSerialization.data(withJSONObject: fullReport, options: [.sortedKeys])
     print(String(decoding: line, as: UTF8.self))
 }
 
@@ -92,6 +126,7 @@ struct MACEBenchmarkOptions {
     var threads: Int?
     var head: String?
     var output: String?
+    var stages = false
 
     init(_ arguments: [String]) throws {
         var k = 0
@@ -122,13 +157,14 @@ struct MACEBenchmarkOptions {
             case "--threads": threads = try count("--threads", minimum: 1)
             case "--head": head = try value("--head")
             case "--output": output = try value("--output")
+            case "--stages": stages = true
             default: throw BenchmarkError.usage("unknown option '\(arguments[k])'")
             }
             k += 1
         }
         if model.isEmpty || structure.isEmpty {
             throw BenchmarkError.usage("usage: macemd-bench mace --model FILE --structure FILE.xyz "
-                + "[--precision float32|float64] [--repeats N] [--warmup N] [--threads N] [--head NAME] [--output FILE]")
+                + "[--precision float32|float64] [--repeats N] [--warmup N] [--threads N] [--head NAME] [--output FILE] [--stages]")
         }
     }
 }
@@ -182,4 +218,17 @@ private func restrictThreads(to n: Int) throws -> Int {
     }
     guard ok else { throw BenchmarkError.system("--threads: setting the CPU affinity failed (errno \(errno))") }
     return kept
+}
+
+/// cores × clock × FLOP per cycle, with the clock ("cpu MHz") and vector width (avx512f, avx2 or
+/// SSE2) read from /proc/cpuinfo and two fused multiply-add units per core; nil when unknown.
+private func nominalPeakGFLOPS(precision: MACEPrecision, cores: Int) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+    let lines = text.split(separator: "\n")
+    guard let mhzLine = lines.first(where: { $0.hasPrefix("cpu MHz") }),
+          let mhz = Double(mhzLine.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") else { return nil }
+    let flags = lines.first(where: { $0.hasPrefix("flags") }).map { Set($0.split(separator: " ")) } ?? []
+    let vectorBits = flags.contains("avx512f") ? 512 : flags.contains("avx2") ? 256 : 128
+    let lanes = vectorBits / (precision == .float32 ? 32 : 64)
+    return Double(cores) * mhz / 1000 * Double(lanes * 2 * 2)
 }

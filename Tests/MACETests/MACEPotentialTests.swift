@@ -221,6 +221,43 @@ import MDPotentials
         for a in 0..<3 { for b in 0..<3 { #expect(abs(w[a, b] - 27 * w0[a, b]) <= 1e-9 * max(1, abs(27 * w0[a, b]))) } }
     }
 
+    /// The two schedules of the edge stages (by pairs of opposite edges, and by blocks of
+    /// receivers/senders with the radial MLP recomputed) give the same energy and edge gradients,
+    /// also with the envelope on the weights (`apply_cutoff=False`).
+    @Test(arguments: [("mp0_small", false), ("mp0_medium", false), ("density", false), ("density", true),
+                      ("gaussian_agnesi_zbl", false)])
+    func edgeSchedulesAgree(kind: String, envelopeOnWeights: Bool) throws {
+        var file = try SafetensorsFile(contentsOf: MACEFixtures.modelURL(kind))
+        if envelopeOnWeights, let config = file.metadata["config"] {
+            file.metadata["config"] = config.replacingOccurrences(of: "\"apply_cutoff\":true", with: "\"apply_cutoff\":false")
+        }
+        let paired = try MACEModel<Double>(file: file)
+        var blocked = paired
+        blocked.edgeSchedule = .blocked
+        #expect(paired.config.applyCutoff == !envelopeOnWeights)
+        let system = try Self.structure(kind, "bulk")
+        let graph = EdgeGraph(positions: system.positions, cell: system.cell.vectors,
+                              pairs: try NeighborPairs(positions: system.positions, cell: system.cell, cutoff: paired.config.cutoff),
+                              cutoff: paired.config.cutoff)
+        #expect(graph.reverse.allSatisfy { $0 >= 0 })
+        let index = Dictionary(uniqueKeysWithValues: paired.config.atomicNumbers.enumerated().map { ($0.element, $0.offset) })
+        let elements = system.atomicNumbers.map { index[$0]! }
+        let a = paired.energy(elements: elements, graph: graph, gradients: true)
+        let b = blocked.energy(elements: elements, graph: graph, gradients: true)
+        #expect(abs(a.energy - b.energy) <= 1e-12 * max(1, abs(a.energy)))
+        // Per node, the sum of ±g over its edges is what enters the forces.
+        var fa = [SIMD3<Double>](repeating: .zero, count: system.count), fb = fa
+        for e in 0..<graph.count {
+            fa[graph.receivers[e]] -= a.edgeGradients[e]; fa[graph.senders[e]] += a.edgeGradients[e]
+            fb[graph.receivers[e]] -= b.edgeGradients[e]; fb[graph.senders[e]] += b.edgeGradients[e]
+        }
+        let scale = fa.map { ($0 * $0).sum().squareRoot() }.max() ?? 1
+        for i in 0..<system.count {
+            let d = fa[i] - fb[i]
+            #expect((d * d).sum().squareRoot() <= 1e-11 * max(1, scale), "\(kind) atom \(i)")
+        }
+    }
+
     /// Concurrent evaluations of one potential (each borrows its own work arrays) agree.
     @Test func concurrentEvaluationsAgree() async throws {
         let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL("mp0_medium"))

@@ -58,6 +58,18 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
         instructions = list
     }
 
+    /// Multiplies and adds of ``accumulate(x:sh:weights:into:scratch:)`` for one edge:
+    /// per instruction d1·u for w·x and 2u per Wigner entry.
+    var forwardFlopsPerEdge: Double {
+        instructions.reduce(0) { $0 + Double($1.inDimension * $1.mul + 2 * $1.entries.count * $1.mul) }
+    }
+
+    /// Multiplies and adds of ``backward(x:sh:weights:gradient:dx:dSH:dWeights:scratch:)`` for
+    /// one edge: d1·u for w·x, 4u per Wigner entry (G and ∂E/∂Y), 4·d1·u for ∂E/∂x and ∂E/∂w.
+    var backwardFlopsPerEdge: Double {
+        instructions.reduce(0) { $0 + Double(5 * $1.inDimension * $1.mul + 4 * $1.entries.count * $1.mul) }
+    }
+
     /// Scalars of scratch space the per-edge kernels need (two d1 × mul arrays).
     var scratchCount: Int {
         instructions.map { 2 * $0.inDimension * $0.mul }.max() ?? 0

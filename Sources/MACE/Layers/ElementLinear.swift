@@ -15,6 +15,8 @@ struct ElementLinear<T: MACEScalar>: Sendable {
     let irrepsOut: Irreps
     let paths: [Path]
     var dimIn: Int { irrepsIn.dimension }
+    /// Multiplies and adds per row (forward or backward).
+    var flopsPerRow: Double { paths.reduce(0) { $0 + 2 * Double($1.dimension * $1.mulIn * $1.mulOut) } }
     var dimOut: Int { irrepsOut.dimension }
 
     init(_ d: JSONNode, tensors: ModelTensors, elementCount: Int) throws {

@@ -19,6 +19,8 @@ struct EquivariantLinear<T: MACEScalar>: Sendable {
     let paths: [Path]
     let biases: [Bias]
     var dimIn: Int { irrepsIn.dimension }
+    /// Multiplies and adds per row (forward or backward).
+    var flopsPerRow: Double { paths.reduce(0) { $0 + 2 * Double($1.dimension * $1.mulIn * $1.mulOut) } }
     var dimOut: Int { irrepsOut.dimension }
 
     /// Builds the layer from its description in the model configuration.

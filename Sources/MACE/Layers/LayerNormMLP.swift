@@ -147,6 +147,15 @@ enum EdgeNetwork<T: MACEScalar>: Sendable {
     var inputCount: Int { switch self { case .e3nn(let m): m.inputCount; case .layerNorm(let m): m.inputCount } }
     var outputCount: Int { switch self { case .e3nn(let m): m.outputCount; case .layerNorm(let m): m.outputCount } }
 
+    /// Multiplies and adds of the matrix products for one row, forward (the backward pass to
+    /// the input costs the same again).
+    var flopsPerRow: Double {
+        switch self {
+        case .e3nn(let m): m.layers.reduce(0) { $0 + 2 * Double($1.inputs * $1.outputs) }
+        case .layerNorm(let m): m.layers.reduce(0) { $0 + 2 * Double($1.inputs * $1.outputs) }
+        }
+    }
+
     final class Cache {
         let e3nn = RadialMLP<T>.Cache()
         let layerNorm = LayerNormMLP<T>.Cache()

@@ -18,7 +18,9 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
         var i0: Int, i1: Int, i2: Int
         var order: Int
     }
-    struct Output: Sendable {
+    /// Identifies a term while the terms are collected (indices sorted).
+    private struct TermKey: Hashable { var m: Int, order: Int, i0: Int, i1: Int, i2: Int }
+        struct Output: Sendable {
         var outOffset: Int
         var terms: [Term]
         /// Per element: [term * channels + c].
@@ -57,6 +59,7 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
             var coefficients: [[(k: Int, u: Double)]] = []
             var weightsByTerm: [Int] = []  // ν of each term
             var weightTables: [Int: (k: Int, w: [Double])] = [:]
+            var termIndex: [TermKey: Int] = [:]
             for nu in 1...corr {
                 let uEntry = cd["U_matrices"][String(nu)]
                 let u = try tensors.tensor(uEntry["name"].string())
@@ -80,9 +83,20 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
                             var rest = idx / K
                             var ii = [0, 0, 0]
                             for t in stride(from: nu - 1, through: 0, by: -1) { ii[t] = rest % components; rest /= components }
-                            terms.append(Term(m: m, i0: ii[0], i1: ii[1], i2: ii[2], order: nu))
-                            coefficients.append(ks)
-                            weightsByTerm.append(nu)
+                            // A_i0 A_i1 A_i2 does not depend on the order of the indices: the
+                            // tuples that are permutations of one another are one term whose
+                            // coefficients are the sum of theirs (U is symmetric, so this merges
+                            // up to ν! tuples).
+                            let sorted = ii[0..<nu].sorted() + Array(repeating: 0, count: 3 - nu)
+                            let key = TermKey(m: m, order: nu, i0: sorted[0], i1: sorted[1], i2: sorted[2])
+                            if let t = termIndex[key] {
+                                coefficients[t] += ks
+                            } else {
+                                termIndex[key] = terms.count
+                                terms.append(Term(m: m, i0: sorted[0], i1: sorted[1], i2: sorted[2], order: nu))
+                                coefficients.append(ks)
+                                weightsByTerm.append(nu)
+                            }
                         }
                         idx += K
                     }
@@ -108,6 +122,15 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
     }
 
     var dimIn: Int { irrepsIn.dimension }
+
+    /// Multiplies and adds per node of ``forward(_:element:into:)`` (ν + 1 per channel of a
+    /// term of order ν) and of ``backward(_:element:gradient:into:)`` (2, 5 and 10 per channel
+    /// for orders 1, 2 and 3).
+    var flopsPerNode: (forward: Double, backward: Double) {
+        var f = 0, b = 0
+        for o in outputs { for t in o.terms { f += t.order + 1; b += [0, 2, 5, 10][min(t.order, 3)] } }
+        return (Double(f * channels), Double(b * channels))
+    }
     var dimOut: Int { irrepsOut.dimension }
 
     /// out ← B(A) for one node of element index `z`: A = `x` (components × channels), out (irrepsOut).

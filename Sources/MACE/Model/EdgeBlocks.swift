@@ -31,3 +31,12 @@ enum EdgeBlocks {
         if end > start { body(start..<end) }
     }
 }
+
+/// How an evaluation schedules its edge stages.
+enum EdgeSchedule: Sendable {
+    /// By pairs of opposite edges where possible (see ``InteractionLayer/usesPairs(_:)``),
+    /// otherwise by blocks of receivers and senders.
+    case automatic
+    /// Always by blocks of receivers (forward) and senders (backward), recomputing the radial MLP.
+    case blocked
+}

@@ -18,6 +18,9 @@ struct EdgeGraph: Sendable {
     /// outgoing[outgoingOffsets[j]..<outgoingOffsets[j+1]] (for conflict-free scatter to senders).
     var outgoing: [Int] = []
     var outgoingOffsets: [Int] = []
+    /// The reverse of each edge (i ← j with shift S is j ← i with −S, vector −r), or −1 when the
+    /// list lacks it.
+    var reverse: [Int] = []
 
     init(positions: [SIMD3<Double>], cell: Matrix3, pairs: NeighborPairs, cutoff: Double) {
         let c2 = cutoff * cutoff
@@ -40,6 +43,18 @@ struct EdgeGraph: Sendable {
         var fill = counts
         outgoing = [Int](repeating: 0, count: senders.count)
         for (e, j) in senders.enumerated() { outgoing[fill[j]] = e; fill[j] += 1 }
+        // Receiver j's incoming edges are sorted by sender, so the candidates for the reverse of
+        // e (sender i) are found by binary search; periodic images of the same pair differ in r.
+        reverse = [Int](repeating: -1, count: receivers.count)
+        for e in 0..<receivers.count {
+            let i = receivers[e], j = senders[e]
+            var lo = offsets[j], hi = offsets[j + 1]
+            while lo < hi { let mid = (lo + hi) / 2; if senders[mid] < i { lo = mid + 1 } else { hi = mid } }
+            while lo < offsets[j + 1], senders[lo] == i {
+                if vectors[lo] == -vectors[e] { reverse[e] = lo; break }
+                lo += 1
+            }
+        }
     }
 
     var count: Int { receivers.count }

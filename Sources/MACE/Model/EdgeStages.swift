@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The edge stages of one interaction, run block by block (see ``EdgeBlocks``):
 ///
 ///     w_ij = R(B_ij) [· f(r_ij)]           radial MLP (and envelope, mace `apply_cutoff=False`)
@@ -28,6 +30,18 @@ extension InteractionLayer {
     /// Forward edge stages: messages m (nodes × dim(irreps_mid), zero on entry) ← Σ_j φ(h̃_j, Y_ij, w_ij),
     /// and q (one per edge) ← D(B_ij) when the block has a density network.
     func forwardEdges(_ c: PassContext<T>, up: Buffer<T>, messages: Buffer<T>, density q: Buffer<T>?) {
+        guard let profile = c.profile else { return forwardEdges(c, up: up, messages: messages, density: q, split: nil) }
+        let ne = Double(c.edgeCount)
+        profile.split(.radialMLP, flops: ne * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
+                      .convolution, flops: ne * convolution.forwardFlopsPerEdge) {
+            forwardEdges(c, up: up, messages: messages, density: q, split: $0)
+        }
+    }
+
+    /// ``forwardEdges(_:up:messages:density:)``; each core records its radial-MLP and
+    /// convolution time in `split` when given.
+    private func forwardEdges(_ c: PassContext<T>, up: Buffer<T>, messages: Buffer<T>, density q: Buffer<T>?,
+                              split: StageProfile.Split?) {
         let nw = convolution.weightCount, width = edgeInputWidth(c), nb = c.radialCount
         let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, shCount = c.shCount
         let graph = c.graph
@@ -38,6 +52,7 @@ extension InteractionLayer {
                 // Receivers are consecutive in edge order, so a block is a contiguous range of edges.
                 EdgeBlocks.forEach(nodes: nodes, offsets: graph.offsets) { edges in
                     ws.rewind()
+                    let t0 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     let rows = edges.count, e0 = edges.lowerBound
                     let input: UnsafePointer<T>
                     if nonLinear == nil {
@@ -55,10 +70,15 @@ extension InteractionLayer {
                     if let density, let q {
                         density.forward(input, rows: rows, into: q.pointer + e0, cache: densityCache, workspace: ws)
                     }
+                    let t1 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     for e in edges {
                         convolution.accumulate(x: up.pointer + graph.senders[e] * dEdge, sh: c.sh.pointer + e * shCount,
                                                weights: w.pointer + (e - e0) * nw, into: messages.pointer + graph.receivers[e] * dMid,
                                                scratch: scratch.pointer)
+                    }
+                    if let split {
+                        let t2 = DispatchTime.now().uptimeNanoseconds
+                        split.add(first: Double(t1 - t0) * 1e-9, second: Double(t2 - t1) * 1e-9)
                     }
                 }
             }
@@ -73,6 +93,20 @@ extension InteractionLayer {
     /// its own edges.
     func backwardEdges(_ c: PassContext<T>, up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?,
                        dUp: Buffer<T>, dSH: Buffer<T>, dRadial: Buffer<T>) {
+        guard let profile = c.profile else {
+            return backwardEdges(c, up: up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial, split: nil)
+        }
+        let ne = Double(c.edgeCount)
+        profile.split(.backwardRadialMLP, flops: 2 * ne * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
+                      .backwardConvolution, flops: ne * convolution.backwardFlopsPerEdge) {
+            backwardEdges(c, up: up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial, split: $0)
+        }
+    }
+
+    /// ``backwardEdges(_:up:dM:dq:dUp:dSH:dRadial:)``; each core records its radial-MLP and
+    /// convolution time in `split` when given.
+    private func backwardEdges(_ c: PassContext<T>, up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?,
+                               dUp: Buffer<T>, dSH: Buffer<T>, dRadial: Buffer<T>, split: StageProfile.Split?) {
         let nw = convolution.weightCount, width = edgeInputWidth(c), nb = c.radialCount
         let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, shCount = c.shCount
         let graph = c.graph
@@ -82,6 +116,7 @@ extension InteractionLayer {
                 let radialCache = EdgeNetwork<T>.Cache(), densityCache = EdgeNetwork<T>.Cache()
                 EdgeBlocks.forEach(nodes: nodes, offsets: graph.outgoingOffsets) { positions in
                     ws.rewind()
+                    let t0 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     let rows = positions.count, k0 = positions.lowerBound
                     let edge = { (r: Int) in graph.outgoing[k0 + r] }
                     let input = ws.buffer(rows * width, zeroed: false)
@@ -98,6 +133,7 @@ extension InteractionLayer {
                         raw = copy
                     }
                     let dW = ws.buffer(rows * nw, zeroed: false)
+                    let t1 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     for r in 0..<rows {
                         let e = edge(r), j = graph.senders[e], i = graph.receivers[e]
                         convolution.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * shCount,
@@ -105,6 +141,7 @@ extension InteractionLayer {
                                              dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * shCount,
                                              dWeights: dW.pointer + r * nw, scratch: scratch.pointer)
                     }
+                    let t2 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                     if let f = c.cutoff, let df = c.dCutoff, let raw {
                         // w = R·f: ∂E/∂f = Σ_k ∂E/∂w_k R_k, ∂E/∂R = f ∂E/∂w.
                         for r in 0..<rows {
@@ -123,6 +160,10 @@ extension InteractionLayer {
                         for r in 0..<rows { g[r] = dq[edge(r)] }
                         density.backward(g.pointer, rows: rows, cache: densityCache, into: dIn.pointer, workspace: ws)
                         for r in 0..<rows { let e = edge(r); for k in 0..<nb { dRadial[e * nb + k] += dIn[r * width + k] } }
+                    }
+                    if let split {
+                        let t3 = DispatchTime.now().uptimeNanoseconds
+                        split.add(first: Double(t1 - t0 + t3 - t2) * 1e-9, second: Double(t2 - t1) * 1e-9)
                     }
                 }
             }

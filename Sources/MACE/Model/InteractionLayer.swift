@@ -13,6 +13,7 @@ enum SelfConnection<T: MACEScalar>: Sendable {
     }
 
     var dimOut: Int { switch self { case .element(let l): l.dimOut; case .linear(let l): l.dimOut } }
+    var flopsPerRow: Double { switch self { case .element(let l): l.flopsPerRow; case .linear(let l): l.flopsPerRow } }
 
     func forward(_ x: UnsafePointer<T>, elements: [Int], into y: UnsafeMutablePointer<T>, accumulate: Bool) {
         switch self {

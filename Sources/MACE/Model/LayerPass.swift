@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The per-evaluation inputs every layer shares: node elements, edges and edge features.
 struct PassContext<T: MACEScalar> {
     let elements: [Int]
@@ -19,6 +21,11 @@ struct PassContext<T: MACEScalar> {
     let blockWorkspaces: WorkspacePool<T>
     /// Keep Linear(m) of every layer in its tape (for tests that compare stages).
     let keepIntermediates: Bool
+    /// Where to record time and work per stage (nil: not measured).
+    let profile: StageProfile?
+    /// The first edge of every pair of opposite edges (e < reverse[e]) when every edge has its
+    /// reverse with the same radial features; nil otherwise (see ``InteractionLayer/usesPairs(_:)``).
+    let pairs: [Int]?
     var nodeCount: Int { elements.count }
     var edgeCount: Int { graph.count }
 }
@@ -62,15 +69,21 @@ extension InteractionLayer {
         let mark = ws.mark
         defer { ws.release(to: mark) }
 
-        linearUp.forward(tape.input.pointer, rows: n, into: up.pointer)
+        let p = c.profile, rows = Double(n)
+        timed(p, .linears, flops: rows * linearUp.flopsPerRow) { linearUp.forward(tape.input.pointer, rows: n, into: up.pointer) }
         // m_i = Σ_j φ(h̃_j, Y_ij, w_ij), edges grouped by receiver i.
         let messages = ws.buffer(n * dMid)
-        forwardEdges(c, up: up, messages: messages, density: q)
+        if usesPairs(c) {
+            forwardEdgesPaired(c, up: up, messages: messages, density: q)
+        } else {
+            forwardEdges(c, up: up, messages: messages, density: q)
+        }
         let lin = keptLinear ?? ws.buffer(n * dL, zeroed: false)
-        linear.forward(messages.pointer, rows: n, into: lin.pointer)
+        timed(p, .linears, flops: rows * linear.flopsPerRow) { linear.forward(messages.pointer, rows: n, into: lin.pointer) }
         tape.linearOut = keptLinear
         // Normalisation: 1/n̄, 1/(1 + ρ_i) or 1/(β ρ_i + α), ρ_i = Σ_j tanh(q_ij²).
         let normalized = keptNormalized ?? ws.buffer(n * dL, zeroed: false)
+        timed(p, .other) {
         if let q, let denom {
             for i in 0..<n {
                 var rho: T = 0
@@ -83,6 +96,8 @@ extension InteractionLayer {
         } else {
             for k in 0..<(n * dL) { normalized[k] = lin[k] * inverseAverageNeighbors }
         }
+        }
+        timed(p, .linears, flops: rows * skip.flopsPerRow) {
         switch kind {
         case .plain:
             skip.forward(normalized.pointer, elements: c.elements, into: a.pointer, accumulate: false)
@@ -96,14 +111,19 @@ extension InteractionLayer {
             nl.linearOut.forward(gated.pointer, rows: n, into: a.pointer)
             tape.gateIn = normalized
         }
+        }
         tape.contractionIn = a
         let sc = contraction
         let b = ws.buffer(n * sc.dimOut, zeroed: false)
-        Parallel.forChunks(n, grain: 4) { nodes in
-            for i in nodes { sc.forward(a.pointer + i * sc.dimIn, element: c.elements[i], into: b.pointer + i * sc.dimOut) }
+        timed(p, .contraction, flops: rows * sc.flopsPerNode.forward) {
+            Parallel.forChunks(n, grain: 4) { nodes in
+                for i in nodes { sc.forward(a.pointer + i * sc.dimIn, element: c.elements[i], into: b.pointer + i * sc.dimOut) }
+            }
         }
-        productLinear.forward(b.pointer, rows: n, into: out.pointer)
-        if kind != .plain { skip.forward(tape.input.pointer, elements: c.elements, into: out.pointer, accumulate: true) }
+        timed(p, .linears, flops: rows * (productLinear.flopsPerRow + (kind != .plain ? skip.flopsPerRow : 0))) {
+            productLinear.forward(b.pointer, rows: n, into: out.pointer)
+            if kind != .plain { skip.forward(tape.input.pointer, elements: c.elements, into: out.pointer, accumulate: true) }
+        }
         tape.output = out
     }
 
@@ -114,22 +134,28 @@ extension InteractionLayer {
         let n = c.nodeCount, ne = c.edgeCount, ws = c.workspace
         let mark = ws.mark
         defer { ws.release(to: mark) }
-        let sc = contraction
+        let sc = contraction, p = c.profile, rows = Double(n)
         let dB = ws.buffer(n * sc.dimOut)
-        productLinear.backward(g.pointer, rows: n, into: dB.pointer)
-        if kind != .plain, let inputGradient { skip.backward(g.pointer, elements: c.elements, into: inputGradient.pointer) }
+        timed(p, .backwardLinears, flops: rows * (productLinear.flopsPerRow + (kind != .plain ? skip.flopsPerRow : 0))) {
+            productLinear.backward(g.pointer, rows: n, into: dB.pointer)
+            if kind != .plain, let inputGradient { skip.backward(g.pointer, elements: c.elements, into: inputGradient.pointer) }
+        }
         let dA = ws.buffer(n * sc.dimIn)
         let aIn = tape.contractionIn!
-        Parallel.forChunks(n, grain: 4) { nodes in
-            for i in nodes {
-                sc.backward(aIn.pointer + i * sc.dimIn, element: c.elements[i],
-                            gradient: dB.pointer + i * sc.dimOut, into: dA.pointer + i * sc.dimIn)
+        timed(p, .backwardContraction, flops: rows * sc.flopsPerNode.backward) {
+            Parallel.forChunks(n, grain: 4) { nodes in
+                for i in nodes {
+                    sc.backward(aIn.pointer + i * sc.dimIn, element: c.elements[i],
+                                gradient: dB.pointer + i * sc.dimOut, into: dA.pointer + i * sc.dimIn)
+                }
             }
         }
         let dL = linear.dimOut, dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension
         let dUp = ws.buffer(n * dEdge)
         // ∂E/∂(normalised Linear(m)).
         let dNorm: Buffer<T>
+        let skipFlops = kind == .plain ? rows * skip.flopsPerRow : 0
+        let start = p == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         switch kind {
         case .plain:
             dNorm = ws.buffer(n * dL)
@@ -147,9 +173,11 @@ extension InteractionLayer {
             }
             nl.linearResidual.backward(dNorm.pointer, rows: n, into: dUp.pointer)
         }
+        p?.add(.backwardLinears, seconds: Double(p?.cores ?? 1) * StageProfile.seconds(since: start), flops: skipFlops)
         // ∂E/∂Linear(m), in place.
         let dLin = dNorm
         var dq: Buffer<T>? = nil
+        timed(p, .other) {
         if let q = tape.densityRaw, let denom = tape.denominator, let lin = tape.linearOut {
             // y = l/D(ρ): ∂E/∂l = g/D, ∂E/∂ρ = −(∂D/∂ρ) Σ_k g_k l_k / D².
             let slope = nonLinear?.beta ?? 1
@@ -176,9 +204,18 @@ extension InteractionLayer {
         } else {
             for k in 0..<(n * dL) { dLin[k] = dNorm[k] * inverseAverageNeighbors }
         }
+        }
         let dM = ws.buffer(n * dMid)
-        linear.backward(dLin.pointer, rows: n, into: dM.pointer)
-        backwardEdges(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
-        if let inputGradient { linearUp.backward(dUp.pointer, rows: n, into: inputGradient.pointer) }
+        timed(p, .backwardLinears, flops: rows * linear.flopsPerRow) { linear.backward(dLin.pointer, rows: n, into: dM.pointer) }
+        if usesPairs(c) {
+            backwardEdgesPaired(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
+        } else {
+            backwardEdges(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
+        }
+        if let inputGradient {
+            timed(p, .backwardLinears, flops: rows * linearUp.flopsPerRow) {
+                linearUp.backward(dUp.pointer, rows: n, into: inputGradient.pointer)
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import MDCore
 import MDNeighbors
 
@@ -9,13 +10,16 @@ extension MACEModel {
     ///
     /// `probe`, for tests, receives intermediate arrays by mace-torch module name (node-major,
     /// blocks m-major with the channel fastest; edges in ``EdgeGraph`` order).
-    func energy(elements: [Int], graph: EdgeGraph, gradients: Bool,
+    /// `profile`, when given, receives the time and work of each stage.
+    func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, profile: StageProfile? = nil,
                 probe: ((String, [T]) -> Void)? = nil) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
-        workspaces.withWorkspace { energy(elements: elements, graph: graph, gradients: gradients, workspace: $0, probe: probe) }
+        workspaces.withWorkspace {
+            energy(elements: elements, graph: graph, gradients: gradients, workspace: $0, profile: profile, probe: probe)
+        }
     }
 
     private func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, workspace ws: Workspace<T>,
-                        probe: ((String, [T]) -> Void)?) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
+                        profile: StageProfile?, probe: ((String, [T]) -> Void)?) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
         let n = elements.count, ne = graph.count
         let shCount = sphericalHarmonics.count, nb = radialBasis.count
         // Edge features: Y(r̂) and B(r)·f(r).
@@ -24,10 +28,18 @@ extension MACEModel {
         let cutoff: Buffer<T>? = applyCutoff ? nil : ws.buffer(ne)
         let dCutoff: Buffer<T>? = applyCutoff || !gradients ? nil : ws.buffer(ne)
         let radial = ws.buffer(ne * nb)
+        timed(profile, .sphericalHarmonics) {
+            Parallel.forChunks(ne, grain: 32) { edges in
+                for e in edges {
+                    let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
+                    sphericalHarmonics.evaluate(v, into: UnsafeMutableBufferPointer(start: sh.pointer + e * shCount, count: shCount))
+                }
+            }
+        }
+        timed(profile, .radialBasis) {
         Parallel.forChunks(ne, grain: 32) { edges in
             for e in edges {
                 let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
-                sphericalHarmonics.evaluate(v, into: UnsafeMutableBufferPointer(start: sh.pointer + e * shCount, count: shCount))
                 let r = (v * v).sum().squareRoot()
                 let row = radial.pointer + e * nb
                 radialBasis.evaluate(transformed(r, edge: e, graph: graph, elements: elements).value,
@@ -36,6 +48,7 @@ extension MACEModel {
                 if applyCutoff { for k in 0..<nb { row[k] *= f } } else { cutoff![e] = f }
             }
         }
+        }
         // Layer-0 features: embedding of the element.
         let d0 = embeddings[0].count
         let h0 = ws.buffer(n * d0)
@@ -43,7 +56,8 @@ extension MACEModel {
 
         let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb,
                                   cutoff: cutoff, dCutoff: dCutoff, workspace: ws, blockWorkspaces: blockWorkspaces,
-                                  keepIntermediates: probe != nil)
+                                  keepIntermediates: probe != nil, profile: profile,
+                                  pairs: edgeSchedule == .blocked ? nil : Self.pairs(of: graph, radial: radial, count: nb, cutoff: cutoff))
         var tapes: [LayerTape<T>] = []
         var h = h0
         for layer in layers {
@@ -64,6 +78,7 @@ extension MACEModel {
             }
         }
         // Readouts and energy.
+        let readoutStart = DispatchTime.now().uptimeNanoseconds
         var readoutCaches: [Buffer<T>?] = []
         var nodeEnergy = [Double](repeating: 0, count: n)
         for r in readouts {
@@ -80,6 +95,7 @@ extension MACEModel {
                     r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]))
             }
         }
+        profile?.add(.readouts, seconds: Double(profile?.cores ?? 1) * StageProfile.seconds(since: readoutStart))
         var energy = 0.0
         for i in 0..<n { energy += config.atomicEnergies[elements[i]] + config.scale * nodeEnergy[i] + config.shift }
         probe?("node_energies", (0..<n).map { T(config.atomicEnergies[elements[$0]] + config.scale * nodeEnergy[$0] + config.shift) })
@@ -87,8 +103,10 @@ extension MACEModel {
 
         // Reverse mode.
         let dOut = tapes.map { ws.buffer($0.output.count) }
-        for (r, cache) in zip(readouts, readoutCaches) {
-            r.backward(seed: T(config.scale), rows: n, cache: cache, into: dOut[r.layer].pointer)
+        timed(profile, .readouts) {
+            for (r, cache) in zip(readouts, readoutCaches) {
+                r.backward(seed: T(config.scale), rows: n, cache: cache, into: dOut[r.layer].pointer)
+            }
         }
         let dSH = ws.buffer(ne * shCount)
         let dRadial = ws.buffer(ne * nb)
@@ -98,6 +116,8 @@ extension MACEModel {
         }
         // ∂E/∂r per edge: harmonics part plus radial part (dE/d|r|)·r̂.
         var grads = [SIMD3<Double>](repeating: .zero, count: ne)
+        let gradientStart = DispatchTime.now().uptimeNanoseconds
+        defer { profile?.add(.backwardEdges, seconds: Double(profile?.cores ?? 1) * StageProfile.seconds(since: gradientStart)) }
         let scale = T(config.scale)
         grads.withUnsafeMutableBufferPointer { gradsOut in
             let out = gradsOut.baseAddress!
@@ -128,6 +148,22 @@ extension MACEModel {
             }
         }
         return (energy, grads)
+    }
+
+    /// The first edge of each pair of opposite edges, or nil unless every edge has its reverse
+    /// with bitwise the same radial features (and envelope).
+    private static func pairs(of graph: EdgeGraph, radial: Buffer<T>, count nb: Int, cutoff: Buffer<T>?) -> [Int]? {
+        var pairs: [Int] = []
+        pairs.reserveCapacity(graph.count / 2)
+        for e in 0..<graph.count {
+            let b = graph.reverse[e]
+            guard b >= 0 else { return nil }
+            if b < e { continue }
+            for k in 0..<nb where radial[e * nb + k] != radial[b * nb + k] { return nil }
+            if let cutoff, cutoff[e] != cutoff[b] { return nil }
+            pairs.append(e)
+        }
+        return pairs
     }
 
     /// The argument of the radial basis: r itself, or the distance transform T(r; Z_sender, Z_receiver)

@@ -24,6 +24,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     let workspaces = WorkspacePool<T>()
     /// Per-core scratch for one block of edges at a time (see ``EdgeBlocks``).
     let blockWorkspaces = WorkspacePool<T>()
+    /// How the edge stages are scheduled (the results agree to rounding).
+    var edgeSchedule = EdgeSchedule.automatic
 
     /// Loads the model in `file` (a safetensors file written by `scripts/mace_convert.py`).
     public init(file: SafetensorsFile, head: String? = nil) throws {

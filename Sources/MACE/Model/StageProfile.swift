@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+
+/// Where the time of MACE evaluations goes: core-seconds and floating-point operations per
+/// stage, accumulated over the evaluations it is passed to (see
+/// ``MACEPotential/evaluate(_:neighbors:request:profile:)`` and `macemd-bench mace --stages`).
+///
+/// A stage that runs on all cores for t seconds of wall time costs t × cores core-seconds,
+/// idle cores included (load imbalance and serial sections count against the stage that has
+/// them). Inside the fused edge blocks (radial MLP and convolution run block by block on each
+/// core) the region's core-seconds are split between the two in proportion to the time each
+/// core spent in them. FLOPs count multiplies and adds of the stage's arithmetic as written
+/// (one per multiply, one per add), not the work of a particular instruction set.
+public final class StageProfile: @unchecked Sendable {
+    /// The stages of one energy + forces evaluation.
+    public enum Stage: String, CaseIterable, Sendable {
+        case sphericalHarmonics = "spherical harmonics Y(r̂)"
+        case radialBasis = "radial basis B(r)·f(r)"
+        case radialMLP = "radial MLP R(B)"
+        case convolution = "convolution φ(h̃, Y, R), sum over neighbours"
+        case linears = "linears and self-connections"
+        case contraction = "symmetric contraction"
+        case readouts = "readouts"
+        case other = "normalisation, bookkeeping"
+        case backwardContraction = "backward: symmetric contraction"
+        case backwardLinears = "backward: linears and self-connections"
+        case backwardRadialMLP = "backward: radial MLP (with its recomputation)"
+        case backwardConvolution = "backward: convolution"
+        case backwardEdges = "backward: ∂E/∂r per edge (Y, B, f)"
+    }
+
+    private let lock = NSLock()
+    private var coreSeconds: [Stage: Double] = [:]
+    private var operations: [Stage: Double] = [:]
+    /// Cores an evaluation runs on.
+    public let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+
+    /// Core-seconds spent in `stage` so far.
+    public func seconds(_ stage: Stage) -> Double { lock.withLock { coreSeconds[stage, default: 0] } }
+    /// Floating-point operations of `stage` so far.
+    public func flops(_ stage: Stage) -> Double { lock.withLock { operations[stage, default: 0] } }
+
+    /// Adds `seconds` core-seconds and `flops` operations to `stage`.
+    func add(_ stage: Stage, seconds: Double, flops: Double = 0) {
+        lock.withLock {
+            coreSeconds[stage, default: 0] += seconds
+            operations[stage, default: 0] += flops
+        }
+    }
+
+    /// Runs `body` (a phase that occupies the whole machine) and charges its wall time × cores.
+    func phase<R>(_ stage: Stage, flops: Double = 0, _ body: () -> R) -> R {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = body()
+        add(stage, seconds: Double(cores) * Self.seconds(since: start), flops: flops)
+        return result
+    }
+
+    /// Runs a parallel region whose per-core work is split between two stages: `body` gets a
+    /// ``Split`` on which each core records the time it spent in each; the region's wall time ×
+    /// cores is then shared out in those proportions.
+    func split(_ first: Stage, flops firstFlops: Double, _ second: Stage, flops secondFlops: Double,
+               _ body: (Split) -> Void) {
+        let split = Split()
+        let start = DispatchTime.now().uptimeNanoseconds
+        body(split)
+        let total = Double(cores) * Self.seconds(since: start)
+        let (a, b) = split.totals
+        let share = a + b > 0 ? a / (a + b) : 0.5
+        add(first, seconds: total * share, flops: firstFlops)
+        add(second, seconds: total * (1 - share), flops: secondFlops)
+    }
+
+    /// Per-core time of the two stages of a ``split(_:flops:_:flops:_:)`` region.
+    final class Split: @unchecked Sendable {
+        private let lock = NSLock()
+        private var first = 0.0, second = 0.0
+        func add(first a: Double, second b: Double) { lock.withLock { first += a; second += b } }
+        var totals: (Double, Double) { lock.withLock { (first, second) } }
+    }
+
+    static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+}
+
+/// Runs `body` under `profile?.phase(stage, …)`, or just runs it when there is no profile.
+@inline(__always)
+func timed<R>(_ profile: StageProfile?, _ stage: StageProfile.Stage, flops: @autoclosure () -> Double = 0,
+              _ body: () -> R) -> R {
+    guard let profile else { return body() }
+    return profile.phase(stage, flops: flops(), body)
+}
