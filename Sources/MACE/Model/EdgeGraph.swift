@@ -24,6 +24,7 @@ struct EdgeGraph: Sendable {
 
     init(positions: [SIMD3<Double>], cell: Matrix3, pairs: NeighborPairs, cutoff: Double) {
         let c2 = cutoff * cutoff
+        receivers.reserveCapacity(pairs.count); senders.reserveCapacity(pairs.count); vectors.reserveCapacity(pairs.count)
         for i in 0..<pairs.atomCount {
             for e in pairs.range(of: i) {
                 let v = -pairs.vector(e, positions: positions, cell: cell)

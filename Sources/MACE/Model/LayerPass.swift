@@ -78,11 +78,11 @@ extension InteractionLayer {
         } else {
             forwardEdges(c, up: up, messages: messages, density: q)
         }
-        let lin = keptLinear ?? ws.buffer(n * dL, zeroed: false)
+        // Without a density or probe, Linear(m) is normalised in place.
+        let normalized = keptNormalized ?? ws.buffer(n * dL, zeroed: false)
+        let lin = keptLinear ?? normalized
         timed(p, .linears, flops: rows * linear.flopsPerRow) { linear.forward(messages.pointer, rows: n, into: lin.pointer) }
         tape.linearOut = keptLinear
-        // Normalisation: 1/n̄, 1/(1 + ρ_i) or 1/(β ρ_i + α), ρ_i = Σ_j tanh(q_ij²).
-        let normalized = keptNormalized ?? ws.buffer(n * dL, zeroed: false)
         timed(p, .other) {
         if let q, let denom {
             for i in 0..<n {
@@ -205,7 +205,14 @@ extension InteractionLayer {
             for k in 0..<(n * dL) { dLin[k] = dNorm[k] * inverseAverageNeighbors }
         }
         }
-        let dM = ws.buffer(n * dMid)
+        // ∂E/∂m; for a plain block dA is no longer needed and lends its memory.
+        let dM: Buffer<T>
+        if kind == .plain, dA.capacity >= n * dMid {
+            dA.reset(count: n * dMid)
+            dM = dA
+        } else {
+            dM = ws.buffer(n * dMid)
+        }
         timed(p, .backwardLinears, flops: rows * linear.flopsPerRow) { linear.backward(dLin.pointer, rows: n, into: dM.pointer) }
         if usesPairs(c) {
             backwardEdgesPaired(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
