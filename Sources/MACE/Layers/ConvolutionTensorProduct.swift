@@ -24,6 +24,8 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
     let irrepsOut: Irreps
     let instructions: [Instruction]
     let weightCount: Int
+    /// The same as flat tables for the kernels.
+    let kernels: ConvolutionKernels<T>
 
     init(_ d: JSONNode, tensors: ModelTensors) throws {
         irrepsIn = try d["irreps_in1"].irreps()
@@ -56,6 +58,7 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
                                     weightOffset: woff, inDimension: d1, entries: entries))
         }
         instructions = list
+        kernels = ConvolutionKernels(list)
     }
 
     /// Multiplies and adds of ``accumulate(x:sh:weights:into:scratch:)`` for one edge:
@@ -82,19 +85,17 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
     @inline(__always)
     func accumulate(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, into out: UnsafeMutablePointer<T>,
                     scratch: UnsafeMutablePointer<T>) {
-        for ins in instructions {
-            let u = ins.mul
-            let wi = w + ins.weightOffset
-            let d1 = ins.inDimension
-            for m1 in 0..<d1 {
+        let table = kernels
+        for i in 0..<table.instructionCount {
+            let ins = table.instructions[i]
+            let u = ins.mul, wi = w + ins.weightOffset
+            for m1 in 0..<ins.inDimension {
                 let xi = x + ins.inOffset + m1 * u, wx = scratch + m1 * u
                 for k in 0..<u { wx[k] = wi[k] * xi[k] }
             }
-            for e in ins.entries {
-                let s = e.coefficient * sh[ins.shOffset + e.m2]
-                let wx = scratch + e.m1 * u
-                let oi = out + ins.outOffset + e.m3 * u
-                for k in 0..<u { oi[k] += s * wx[k] }
+            for t in ins.entries {
+                let e = table.entries[t]
+                axpy(e.coefficient * sh[e.shIndex], scratch + e.scratchRow, out + e.outRow, count: u)
             }
         }
     }
@@ -102,28 +103,26 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
     /// Reverse mode for one edge, given g = ∂E/∂out: adds ∂E/∂x to dx, ∂E/∂Y to dSH and
     /// writes ∂E/∂w to dWeights (overwritten). With G_{m1,u} = Σ_{entries} c Y_{m2} g_{m3,u}:
     /// ∂E/∂x_{m1,u} = w_u G_{m1,u}, ∂E/∂w_u = Σ_{m1} x_{m1,u} G_{m1,u},
-    /// ∂E/∂Y_{m2} = Σ_{entries} c Σ_u (wx)_{m1,u} g_{m3,u}.
+    /// ∂E/∂Y_{m2} = Σ_{entries} c Σ_u (wx)_{m1,u} g_{m3,u}. G and the ∂E/∂Y sum read g once
+    /// per entry (``axpyAndDot``).
     @inline(__always)
     func backward(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, gradient g: UnsafePointer<T>,
                   dx: UnsafeMutablePointer<T>, dSH: UnsafeMutablePointer<T>, dWeights dw: UnsafeMutablePointer<T>,
                   scratch: UnsafeMutablePointer<T>) {
-        for ins in instructions {
-            let u = ins.mul
-            let wi = w + ins.weightOffset
-            let dwi = dw + ins.weightOffset
-            let d1 = ins.inDimension
+        let table = kernels
+        for i in 0..<table.instructionCount {
+            let ins = table.instructions[i]
+            let u = ins.mul, d1 = ins.inDimension
+            let wi = w + ins.weightOffset, dwi = dw + ins.weightOffset
             let wxAll = scratch, gAll = scratch + d1 * u
             for m1 in 0..<d1 {
                 let xi = x + ins.inOffset + m1 * u, wx = wxAll + m1 * u, gg = gAll + m1 * u
                 for k in 0..<u { wx[k] = wi[k] * xi[k]; gg[k] = 0 }
             }
-            for e in ins.entries {
-                let c = e.coefficient
-                let s = c * sh[ins.shOffset + e.m2]
-                let wx = wxAll + e.m1 * u, gg = gAll + e.m1 * u
-                let gi = g + ins.outOffset + e.m3 * u
-                for k in 0..<u { gg[k] += s * gi[k] }
-                dSH[ins.shOffset + e.m2] += c * dotProduct(wx, gi, count: u)
+            for t in ins.entries {
+                let e = table.entries[t]
+                dSH[e.shIndex] += e.coefficient * axpyAndDot(e.coefficient * sh[e.shIndex], g + e.outRow, gAll + e.scratchRow,
+                                                              dot: wxAll + e.scratchRow, count: u)
             }
             for k in 0..<u { dwi[k] = 0 }
             for m1 in 0..<d1 {
@@ -132,4 +131,82 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
             }
         }
     }
+}
+
+/// The instructions and Wigner entries of a ``ConvolutionTensorProduct`` as flat tables with
+/// precomputed row offsets, for the per-edge kernels (no arrays inside arrays to retain and
+/// release per edge).
+final class ConvolutionKernels<T: MACEScalar>: @unchecked Sendable {
+    struct Instruction {
+        var inOffset: Int, mul: Int, weightOffset: Int, inDimension: Int
+        var entries: Range<Int>
+    }
+    struct Entry {
+        /// Index of Y_{m2}; offset of row m3 in the output; offset of row m1 in the scratch.
+        var shIndex: Int, outRow: Int, scratchRow: Int
+        var coefficient: T
+    }
+    let instructions: UnsafeMutablePointer<Instruction>
+    let instructionCount: Int
+    let entries: UnsafeMutablePointer<Entry>
+
+    init(_ list: [ConvolutionTensorProduct<T>.Instruction]) {
+        var flat: [Entry] = []
+        var rows: [Instruction] = []
+        for ins in list {
+            let first = flat.count
+            for e in ins.entries {
+                flat.append(Entry(shIndex: ins.shOffset + e.m2, outRow: ins.outOffset + e.m3 * ins.mul,
+                                  scratchRow: e.m1 * ins.mul, coefficient: e.coefficient))
+            }
+            rows.append(Instruction(inOffset: ins.inOffset, mul: ins.mul, weightOffset: ins.weightOffset,
+                                    inDimension: ins.inDimension, entries: first..<flat.count))
+        }
+        instructionCount = rows.count
+        instructions = .allocate(capacity: max(rows.count, 1))
+        instructions.initialize(from: rows, count: rows.count)
+        entries = .allocate(capacity: max(flat.count, 1))
+        entries.initialize(from: flat, count: flat.count)
+    }
+
+    deinit {
+        instructions.deallocate()
+        entries.deallocate()
+    }
+}
+
+/// y_k += a·x_k for `count` scalars, eight at a time.
+@inline(__always)
+func axpy<T: MACEScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, count: Int) {
+    let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y), stride = MemoryLayout<T>.stride
+    let av = SIMD8<T>(repeating: a)
+    var k = 0
+    while k + 8 <= count {
+        let yv = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
+        ry.storeBytes(of: yv + av * rx.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self),
+                      toByteOffset: k * stride, as: SIMD8<T>.self)
+        k += 8
+    }
+    while k < count { y[k] += a * x[k]; k += 1 }
+}
+
+/// y_k += a·x_k and returns Σ_k d_k x_k, reading x once, for `count` scalars.
+@inline(__always)
+func axpyAndDot<T: MACEScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, dot d: UnsafePointer<T>,
+                               count: Int) -> T {
+    let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y), rd = UnsafeRawPointer(d)
+    let stride = MemoryLayout<T>.stride
+    let av = SIMD8<T>(repeating: a)
+    var acc = SIMD8<T>()
+    var k = 0
+    while k + 8 <= count {
+        let xv = rx.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
+        let yv = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
+        ry.storeBytes(of: yv + av * xv, toByteOffset: k * stride, as: SIMD8<T>.self)
+        acc += rd.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self) * xv
+        k += 8
+    }
+    var s = acc.sum()
+    while k < count { y[k] += a * x[k]; s += d[k] * x[k]; k += 1 }
+    return s
 }

@@ -6,10 +6,12 @@ import Foundation
 /// R(B) and density D(B); computing them once per pair halves the radial MLP, the most
 /// expensive stage. A block is then a run of pairs, and each core sums the messages (forward)
 /// and ∂E/∂h̃ (backward) of its pairs into node arrays of its own, added up at the end: this
-/// costs cores × nodes × features of memory, so it is used only within ``memoryBudget``.
+/// costs cores × nodes × features of memory, so it is used only within ``memoryBudget``; larger systems use the blocked schedule, which
+/// recomputes the radial MLP per direction.
 extension InteractionLayer {
-    /// Most bytes of per-core node arrays the paired stages may use.
-    static var memoryBudget: Int { 1 << 30 }
+    /// Most bytes of per-core node arrays the paired stages may use: an eighth of the
+    /// machine's memory.
+    static var memoryBudget: Int { Int(ProcessInfo.processInfo.physicalMemory / 8) }
 
     /// Whether this layer runs its edge stages by pairs in this evaluation.
     func usesPairs(_ c: PassContext<T>) -> Bool {
