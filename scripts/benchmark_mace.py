@@ -37,14 +37,15 @@ and writes every raw measurement to <cache>/results.json.
 --large: additionally (with --skip-torch: only) evaluates 100,920 atoms of Cu
 (29 x 29 x 30 cubic cells) with the small model in MaceMD only, per precision,
 and prints time and peak memory per atom. Its peak memory is first
-extrapolated from a 256-atom run; if that exceeds 90% of MemAvailable the run
-is skipped with a message (the machine is shared) unless --force-large.
+extrapolated from runs on 4,000 and 16,384 atoms; if that exceeds 90% of
+MemAvailable the run is skipped with a message (the machine is shared) unless
+--force-large.
 
 Usage:
     TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 /work/main/.venv-ref/bin/python \\
         scripts/benchmark_mace.py [--quick] [--models small,medium] [--sizes 4,6]
         [--precisions float32,float64] [--repeats 5] [--warmup 1] [--threads 2]
-        [--large [--force-large]] [--skip-torch] [--bench .build/release/macemd-bench]
+        [--large [--force-large]] [--skip-torch] [--stages] [--bench .build/release/macemd-bench]
         [--cache DIR]
     --quick = --models small --sizes 4 --precisions float32
 Build MaceMD first: swift build -c release --product macemd-bench
@@ -72,6 +73,7 @@ ROOT = os.path.dirname(HERE)
 MODELS = {"small": "128x0e", "medium": "128x0e+128x1o"}
 MODEL_SEEDS = {"small": 701, "medium": 702}
 RATTLE_SEED = 7
+PROBE_CELLS = [(10, 10, 10), (16, 16, 16)]
 LARGE_CELLS = (29, 29, 30)   # 100,920 atoms
 RECIPE_VERSION = 2            # bump when build_model changes (cached files are per version)
 INTER_SCALE = 25.0            # scale of the interaction energy: forces ~1 eV/A on rattled Cu
@@ -225,6 +227,8 @@ def measure_macemd(st_path, structure, precision, args, out_path, repeats=None, 
            "--precision", precision, "--repeats", str(repeats or args.repeats),
            "--warmup", str(args.warmup if warmup is None else warmup),
            "--threads", str(args.threads), "--output", out_path]
+    if getattr(args, "stages", False) and repeats is None:
+        cmd.append("--stages")
     return run_json(cmd, env=thread_env(args.threads))
 
 
@@ -264,23 +268,22 @@ def mem_available_mib() -> float:
 def run_large(args, rows) -> list:
     """The 100,920-atom Cu evaluation, small model, MaceMD only, per precision.
 
-    Its memory is first extrapolated from a 256-atom run, linearly in the atom count:
-    rss_after_load + (peak - rss_after_load) * N / 256. If that exceeds 90% of MemAvailable
-    the size is skipped (a shared machine must not swap) unless --force-large.
+    Its memory is first extrapolated linearly from runs on 4,000 and 16,384 atoms (the
+    slope between them; fixed costs such as the model and BLAS buffers cancel). If that
+    exceeds 90% of MemAvailable the size is skipped (a shared machine must not swap) unless
+    --force-large.
     """
     _, st_path = build_model("small", args.cache)
-    probe_structure = build_structure((4, 4, 4), args.cache)
+    probes = [build_structure(cells, args.cache) for cells in PROBE_CELLS]
     structure = build_structure(LARGE_CELLS, args.cache)
     atoms = 4 * LARGE_CELLS[0] * LARGE_CELLS[1] * LARGE_CELLS[2]
     results = []
     for precision in args.precisions:
-        probe = next((r["macemd"] for r in rows if r["model"] == "small" and r["cells"] == 4
-                      and r["precision"] == precision), None)
-        if probe is None:
-            probe = measure_macemd(st_path, probe_structure, precision, args,
-                                   os.path.join(args.cache, "probe.macemd.json"), repeats=1, warmup=0)
-        base = probe["rss_after_load_mb"]
-        estimate = base + (probe["peak_rss_mb"] - base) * atoms / probe["atoms"]
+        small, large = (measure_macemd(st_path, path, precision, args,
+                                       os.path.join(args.cache, f"probe{k}.macemd.json"), repeats=1, warmup=0)
+                        for k, path in enumerate(probes))
+        slope = (large["peak_rss_mb"] - small["peak_rss_mb"]) / (large["atoms"] - small["atoms"])
+        estimate = large["peak_rss_mb"] + slope * (atoms - large["atoms"])
         available = mem_available_mib()
         if estimate > 0.9 * available and not args.force_large:
             print(f"large {precision}: skipped, estimated peak {estimate:.0f} MiB > 90% of "
@@ -311,6 +314,8 @@ def parse(argv):
     p.add_argument("--force-large", action="store_true",
                    help="run --large even when its extrapolated memory exceeds MemAvailable")
     p.add_argument("--skip-torch", action="store_true", help="MaceMD only (no parity)")
+    p.add_argument("--stages", action="store_true",
+                   help="also profile MaceMD per stage (time share, GFLOP/s vs GEMM peak)")
     p.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "macemd-bench"))
     p.add_argument("--cache", default=os.path.join(ROOT, ".build", "mace-bench-cache"))
     # internal: one mace-torch measurement in a subprocess
@@ -353,6 +358,24 @@ def table(rows) -> str:
             fmt(m["peak_rss_mb"], "{:.0f}"),
             fmt(q["max_force_error"] / q["max_abs_force"] if q else None, "{:.1e}"),
             "-" if not q else ("yes" if q["ok"] else "**NO**")))
+    return "\n".join(lines)
+
+
+def stage_table(row) -> str:
+    """Per-stage share of one MaceMD evaluation and GFLOP/s against the machine's ceilings."""
+    m = row["macemd"]
+    peak, nominal = m["gemm_peak_gflops"], m.get("nominal_peak_gflops")
+    lines = [f"{row['model']} model, {m['atoms']} atoms, {row['precision']}: {m['stages_wall_ms']:.1f} ms per "
+             f"evaluation with profiling; GEMM peak {peak:.0f} GFLOP/s"
+             + (f", nominal peak {nominal:.0f} GFLOP/s" if nominal else ""),
+             "",
+             "| stage | share of time | GFLOP per evaluation | GFLOP/s | % of GEMM peak |",
+             "|---|---:|---:|---:|---:|"]
+    for st in m["stages"]:
+        rate = st["gflops"]
+        lines.append("| {} | {:.1f} % | {} | {} | {} |".format(
+            st["stage"], 100 * st["share"], f"{st['gflop']:.3f}" if st["gflop"] else "-",
+            f"{rate:.1f}" if rate else "-", f"{100 * rate / peak:.0f} %" if rate else "-"))
     return "\n".join(lines)
 
 
@@ -399,6 +422,9 @@ def main(argv) -> int:
           f"raw results: {os.path.join(args.cache, 'results.json')}\n")
     if rows:
         print(table(rows))
+    for row in rows:
+        if "stages" in row["macemd"]:
+            print("\n" + stage_table(row))
     for m in large:
         if m.get("skipped"):
             print(f"\nlarge: {m['atoms']} atoms, {m['precision']}: skipped, estimated peak "
