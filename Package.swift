@@ -19,7 +19,7 @@ import PackageDescription
 
 // Vector instructions for MACE's kernels. SwiftPM compiles for the baseline of the architecture
 // (x86-64: SSE2, four floats per instruction); MACE's loops are written for 8-lane SIMD and
-// the whole evaluation gains ~1.5-2x from AVX2 and FMA (`haswell`: Intel since 2013, AMD since
+// the whole evaluation gains ~10-15 % from AVX2 and FMA (`haswell`: Intel since 2013, AMD since
 // 2015). MACEMD_TARGET_CPU overrides it with an LLVM CPU name, e.g. `sapphirerapids` (AVX-512) or `x86-64`.
 #if arch(x86_64)
 let maceTargetCPU = ProcessInfo.processInfo.environment["MACEMD_TARGET_CPU"] ?? "haswell"

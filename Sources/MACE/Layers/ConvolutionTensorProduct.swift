@@ -101,14 +101,14 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
     }
 
     /// Reverse mode for one edge, given g = ∂E/∂out: adds ∂E/∂x to dx, ∂E/∂Y to dSH and
-    /// writes ∂E/∂w to dWeights (overwritten). With G_{m1,u} = Σ_{entries} c Y_{m2} g_{m3,u}:
+    /// writes ∂E/∂w to dWeights (overwritten, or added with `accumulateWeights`). With G_{m1,u} = Σ_{entries} c Y_{m2} g_{m3,u}:
     /// ∂E/∂x_{m1,u} = w_u G_{m1,u}, ∂E/∂w_u = Σ_{m1} x_{m1,u} G_{m1,u},
     /// ∂E/∂Y_{m2} = Σ_{entries} c Σ_u (wx)_{m1,u} g_{m3,u}. G and the ∂E/∂Y sum read g once
     /// per entry (``axpyAndDot``).
     @inline(__always)
     func backward(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, gradient g: UnsafePointer<T>,
                   dx: UnsafeMutablePointer<T>, dSH: UnsafeMutablePointer<T>, dWeights dw: UnsafeMutablePointer<T>,
-                  scratch: UnsafeMutablePointer<T>) {
+                  scratch: UnsafeMutablePointer<T>, accumulateWeights: Bool = false) {
         let table = kernels
         for i in 0..<table.instructionCount {
             let ins = table.instructions[i]
@@ -124,7 +124,7 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
                 dSH[e.shIndex] += e.coefficient * axpyAndDot(e.coefficient * sh[e.shIndex], g + e.outRow, gAll + e.scratchRow,
                                                               dot: wxAll + e.scratchRow, count: u)
             }
-            for k in 0..<u { dwi[k] = 0 }
+            if !accumulateWeights { for k in 0..<u { dwi[k] = 0 } }
             for m1 in 0..<d1 {
                 let xi = x + ins.inOffset + m1 * u, dxi = dx + ins.inOffset + m1 * u, gg = gAll + m1 * u
                 for k in 0..<u { dxi[k] += wi[k] * gg[k]; dwi[k] += xi[k] * gg[k] }

@@ -60,7 +60,7 @@ extension InteractionLayer {
         let run = { (split: StageProfile.Split?) in
             self.pairPass(c, pairs: pairs, target: dUp, width: dEdge, split: split) {
                 block, rows, weights, radialCache, ws, accumulator, scratch in
-                let dW = ws.buffer(rows * nw, zeroed: false), dWe = ws.buffer(nw, zeroed: false)
+                let dW = ws.buffer(rows * nw, zeroed: false)
                 block.mark()
                 for r in 0..<rows {
                     let a = block.edge(r), b = c.graph.reverse[a]
@@ -70,9 +70,9 @@ extension InteractionLayer {
                         self.convolution.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * c.shCount,
                                                   weights: weights.pointer + r * nw, gradient: dM.pointer + i * dMid,
                                                   dx: accumulator + j * dEdge, dSH: dSH.pointer + e * c.shCount,
-                                                  dWeights: side == 0 ? dW.pointer + r * nw : dWe.pointer, scratch: scratch)
+                                                  dWeights: dW.pointer + r * nw, scratch: scratch,
+                                                  accumulateWeights: side == 1)
                     }
-                    for k in 0..<nw { dW[r * nw + k] += dWe[k] }
                 }
                 block.mark()
                 if let f = c.cutoff, let df = c.dCutoff, let raw = block.rawWeights {
