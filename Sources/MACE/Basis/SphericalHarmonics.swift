@@ -67,6 +67,18 @@ public struct SphericalHarmonics<T: MACEFloat>: Sendable {
 
     @inline(__always) private static func triangle(_ l: Int, _ m: Int) -> Int { l * (l + 1) / 2 + m }
 
+    /// Arithmetic operations of one ``evaluate(_:into:)`` as written (r̂: 9 with the square root;
+    /// per order m: 7 for (X + iY)^m and (2m − 1)!!; per (l, m): 4 for the recursion when l > m,
+    /// 1 for the norm and 1 or 2 for the output values), for the benchmark's FLOP counts.
+    var flopsPerEvaluation: Double {
+        var n = 9
+        for m in 0...maxDegree {
+            n += 7
+            for l in m...maxDegree { n += (l > m ? 4 : 0) + 1 + (m > 0 ? 2 : 1) }
+        }
+        return Double(n)
+    }
+
     /// Writes Y(r) (dimensionless, `count` values in e3nn order) into `values`.
     /// - Parameters:
     ///   - r: the bond vector r_ij = x_j − x_i (any length unit; only its direction matters).

@@ -28,7 +28,7 @@ extension MACEModel {
         let cutoff: Buffer<T>? = applyCutoff ? nil : ws.buffer(ne)
         let dCutoff: Buffer<T>? = applyCutoff || !gradients ? nil : ws.buffer(ne)
         let radial = ws.buffer(ne * nb)
-        timed(profile, .sphericalHarmonics) {
+        timed(profile, .sphericalHarmonics, flops: Double(ne) * sphericalHarmonics.flopsPerEvaluation) {
             Parallel.forChunks(ne, grain: 32) { edges in
                 for e in edges {
                     let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
@@ -95,7 +95,8 @@ extension MACEModel {
                     r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]))
             }
         }
-        profile?.add(.readouts, seconds: Double(profile?.cores ?? 1) * StageProfile.seconds(since: readoutStart))
+        profile?.add(.readouts, seconds: Double(profile?.cores ?? 1) * StageProfile.seconds(since: readoutStart),
+                     flops: Double(n) * readouts.reduce(0) { $0 + $1.flopsPerRow })
         var energy = 0.0
         for i in 0..<n { energy += config.atomicEnergies[elements[i]] + config.scale * nodeEnergy[i] + config.shift }
         probe?("node_energies", (0..<n).map { T(config.atomicEnergies[elements[$0]] + config.scale * nodeEnergy[$0] + config.shift) })
@@ -103,7 +104,7 @@ extension MACEModel {
 
         // Reverse mode.
         let dOut = tapes.map { ws.buffer($0.output.count) }
-        timed(profile, .readouts) {
+        timed(profile, .readouts, flops: Double(n) * readouts.reduce(0) { $0 + $1.flopsPerRow }) {
             for (r, cache) in zip(readouts, readoutCaches) {
                 r.backward(seed: T(config.scale), rows: n, cache: cache, into: dOut[r.layer].pointer)
             }

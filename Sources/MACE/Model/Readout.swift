@@ -50,6 +50,9 @@ struct Readout<T: MACEScalar>: Sendable {
         }
     }
 
+    /// Multiplies and adds of the linear maps per node (forward or backward).
+    var flopsPerRow: Double { linears.reduce(0) { $0 + $1.flopsPerRow } }
+
     /// Node energies e_i (before scale/shift) for `rows` nodes; `cache` (rows × cacheWidth)
     /// keeps the hidden pre-activations for the backward pass.
     func forward(_ h: UnsafePointer<T>, rows: Int, cache: Buffer<T>?) -> [T] {
