@@ -5,7 +5,7 @@ extension RunFile {
     static let topKeys = ["structure", "model", "precision", "task", "md", "relax", "output", "neighbor_skin_A"]
     static let mdKeys = ["ensemble", "timestep_fs", "steps", "temperature_K", "friction_per_ps", "thermostat_time_fs",
                          "nose_hoover_chain", "seed", "initial_temperature_K", "fixed_atoms"]
-    static let relaxKeys = ["optimizer", "fmax_eV_per_A", "max_steps", "cell", "pressure_GPa", "fixed_atoms"]
+    static let relaxKeys = ["optimizer", "fmax_eV_per_A", "max_steps", "cell", "pressure_GPa", "cell_mask", "fixed_atoms"]
     static let outputKeys = ["directory", "trajectory", "trajectory_every", "stats", "stats_every", "restart", "restart_every"]
 
     /// Every key with its section, for "did you mean 'md.timestep_fs'?" on misplaced keys.
@@ -97,8 +97,9 @@ extension RunFile {
         relax.cell = try s.bool("cell") ?? relax.cell
         relax.pressureGPa = try s.double("pressure_GPa", unit: "GPa", -1e4...1e4) ?? relax.pressureGPa
         relax.fixedAtoms = try s.intList("fixed_atoms", 0...Int.max) ?? []
-        if s.has("pressure_GPa"), !relax.cell {
-            throw s.error("pressure_GPa", "a target pressure needs 'cell: true' in relax")
+        relax.cellMask = try s.flags("cell_mask", count: 6, meaning: "the strain components xx, yy, zz, yz, xz, xy")
+        for (key, what) in [("pressure_GPa", "a target pressure"), ("cell_mask", "a cell mask")] where s.has(key) && !relax.cell {
+            throw s.error(key, "\(what) needs 'cell: true' in relax")
         }
         return relax
     }

@@ -125,11 +125,15 @@ public struct RelaxSettings: Codable, Equatable, Sendable {
     public var pressureGPa: Double = 0
     /// `fixed_atoms`: 0-based indices of atoms held fixed. Default none.
     public var fixedAtoms: [Int] = []
+    /// `cell_mask`: which cell strain components relax, six 0/1 flags in Voigt order (xx, yy,
+    /// zz, yz, xz, xy) as ASE's cell-filter `mask` (needs `cell: true`). Default: all.
+    public var cellMask: [Bool]? = nil
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case optimizer, cell
+        case cellMask = "cell_mask"
         case fmaxEVPerA = "fmax_eV_per_A"
         case maxSteps = "max_steps"
         case pressureGPa = "pressure_GPa"

@@ -118,6 +118,19 @@ struct YAMLSection {
         throw error(key, message)
     }
 
+    /// A list of exactly `count` flags, each written 0/1 or false/true (e.g. a strain mask).
+    func flags(_ key: String, count: Int, meaning: String) throws -> [Bool]? {
+        guard let node = values[key] else { return nil }
+        let usage = "expected a list of \(count) flags (0 or 1) for \(meaning)"
+        guard let sequence = node.sequence else { throw error(key, "\(usage), got \(shown(node))") }
+        guard sequence.count == count else { throw error(key, "\(usage), got \(sequence.count)") }
+        return try sequence.map { item in
+            if let v = item.int, v == 0 || v == 1 { return v == 1 }
+            if item.scalar != nil, let b = item.bool { return b }
+            throw error(key, "\(usage), got \(shown(item)) in it")
+        }
+    }
+
     /// A list of integers, each in `range`.
     func intList(_ key: String, _ range: ClosedRange<Int>) throws -> [Int]? {
         guard let node = values[key] else { return nil }

@@ -21,7 +21,9 @@ import MDPotentials
 /// Fixed atoms keep their reference positions r⁰ (they follow the cell affinely).
 ///
 /// Options as in ASE: `hydrostaticStrain` replaces W′ by tr(W′)/3·I (the cell only scales
-/// uniformly); `constantVolume` removes the trace of ∂H/∂L (tr L = ln det F stays 0, so the
+/// uniformly); `cellMask` multiplies W′ component by component by a 0/1 mask given in Voigt
+/// order (xx, yy, zz, yz, xz, xy; ASE's `mask`), so that masked strain components feel no
+/// force; `constantVolume` removes the trace of ∂H/∂L (tr L = ln det F stays 0, so the
 /// volume is kept).
 ///
 /// Parity: atoms, cell, forces and enthalpy match ASE 3.29's FrechetCellFilter for the same
@@ -42,6 +44,8 @@ public struct FrechetCellFilter: Optimizable {
     public let hydrostaticStrain: Bool
     /// Keep the volume fixed (ASE's `constant_volume`).
     public let constantVolume: Bool
+    /// The symmetric 0/1 matrix that multiplies the virial (all ones: every component relaxes).
+    public let cellMask: Matrix3
     /// The current log-deformation L (F = exp L).
     public private(set) var logDeformation: Matrix3 = .zero
     /// The last raw evaluation at the current coordinates.
@@ -56,9 +60,11 @@ public struct FrechetCellFilter: Optimizable {
     ///   - cellFactor: c (default N).
     ///   - hydrostaticStrain: relax only the volume, keeping the cell shape (default false).
     ///   - constantVolume: relax only the shape, keeping the volume (default false).
+    ///   - cellMask: which strain components relax, six flags in Voigt order (xx, yy, zz, yz,
+    ///     xz, xy); default all.
     ///   - evaluator: must return energy, forces and the virial.
     public init(system: AtomicSystem, fixed: [Bool]? = nil, pressure: Double = 0, cellFactor: Double? = nil,
-                hydrostaticStrain: Bool = false, constantVolume: Bool = false,
+                hydrostaticStrain: Bool = false, constantVolume: Bool = false, cellMask: [Bool]? = nil,
                 evaluator: @escaping SystemEvaluator) throws {
         guard system.cell.pbc.isFullyPeriodic else { throw OptimizeError.notFullyPeriodic }
         try system.cell.validate()
@@ -69,6 +75,7 @@ public struct FrechetCellFilter: Optimizable {
         guard pressure.isFinite else {
             throw OptimizeError.invalidParameter(name: "pressure", value: pressure, requirement: "must be finite (GPa)")
         }
+        self.cellMask = try Self.voigtMask(cellMask)
         let factor = cellFactor ?? Double(system.count)
         try requirePositive("cellFactor", factor)
         self.system = system
@@ -84,11 +91,20 @@ public struct FrechetCellFilter: Optimizable {
 
     /// Convenience: evaluates `potential` (energy, forces, virial) with a fresh neighbour list.
     public init(system: AtomicSystem, potential: any Potential, fixed: [Bool]? = nil,
-                pressure: Double = 0, hydrostaticStrain: Bool = false, constantVolume: Bool = false) throws {
+                pressure: Double = 0, hydrostaticStrain: Bool = false, constantVolume: Bool = false,
+                cellMask: [Bool]? = nil) throws {
         try self.init(system: system, fixed: fixed, pressure: pressure, hydrostaticStrain: hydrostaticStrain,
-                      constantVolume: constantVolume) {
+                      constantVolume: constantVolume, cellMask: cellMask) {
             try potential.evaluate($0, request: .all)
         }
+    }
+
+    /// The symmetric matrix of a Voigt-order mask (xx, yy, zz, yz, xz, xy), 1 where relaxed.
+    static func voigtMask(_ flags: [Bool]?) throws -> Matrix3 {
+        guard let flags else { return Matrix3(rows: SIMD3(1, 1, 1), SIMD3(1, 1, 1), SIMD3(1, 1, 1)) }
+        guard flags.count == 6 else { throw OptimizeError.maskLengthMismatch(expected: 6, got: flags.count) }
+        let v = flags.map { $0 ? 1.0 : 0.0 }
+        return Matrix3(rows: SIMD3(v[0], v[5], v[4]), SIMD3(v[5], v[1], v[3]), SIMD3(v[4], v[3], v[2]))
     }
 
     /// The deformation gradient F = exp(L).
@@ -124,6 +140,7 @@ public struct FrechetCellFilter: Optimizable {
         var forces = (0..<system.count).map { fixed[$0] ? SIMD3<Double>.zero : evaluation.forces[$0] * f }
         var effectiveVirial = virial - (scalarPressure * volume) * Matrix3.identity
         if hydrostaticStrain { effectiveVirial = (effectiveVirial.trace / 3) * Matrix3.identity }
+        for a in 0..<3 { for b in 0..<3 { effectiveVirial[a, b] *= cellMask[a, b] } }
         let gradientF = -1 * (effectiveVirial * fInverse.transposed)
         var gradientL = logDeformation.transposed.exponentialDerivative(direction: gradientF)
         if constantVolume { gradientL = gradientL - (gradientL.trace / 3) * Matrix3.identity }

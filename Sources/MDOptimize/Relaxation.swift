@@ -49,13 +49,15 @@ public struct RelaxationOutcome: Sendable {
 ///   - pressure: target scalar pressure in GPa for cell relaxation (default 0).
 ///   - hydrostaticStrain: with `relaxCell`, only scale the cell uniformly.
 ///   - constantVolume: with `relaxCell`, keep the volume and relax the shape.
+///   - cellMask: with `relaxCell`, which strain components relax (Voigt order xx, yy, zz, yz,
+///     xz, xy; default all), as ASE's cell-filter `mask`.
 ///   - optimizer: FIRE or L-BFGS (ASE defaults, maxstep 0.2 Å).
 ///   - fmax: convergence threshold on the largest (generalised) force, eV/Å.
 ///   - maxSteps: step limit; reaching it gives a "not converged" result, not an error.
 ///   - evaluator: energy, forces (and virial) of a system, e.g. MDDynamics' `NeighborListEvaluator.closure`.
 ///   - observer: sees the progress and the current structure at each evaluated point.
 public func relax(_ system: AtomicSystem, fixed: [Bool]? = nil, relaxCell: Bool = false, pressure: Double = 0,
-                  hydrostaticStrain: Bool = false, constantVolume: Bool = false,
+                  hydrostaticStrain: Bool = false, constantVolume: Bool = false, cellMask: [Bool]? = nil,
                   optimizer: OptimizerKind = .fire, fmax: Double = 0.05, maxSteps: Int = 1000,
                   evaluator: @escaping SystemEvaluator,
                   observer: ((OptimizationProgress, AtomicSystem) throws -> Void)? = nil) throws -> RelaxationOutcome {
@@ -63,7 +65,7 @@ public func relax(_ system: AtomicSystem, fixed: [Bool]? = nil, relaxCell: Bool 
     if relaxCell {
         var target = try FrechetCellFilter(system: system, fixed: fixed, pressure: pressure,
                                            hydrostaticStrain: hydrostaticStrain, constantVolume: constantVolume,
-                                           evaluator: evaluator)
+                                           cellMask: cellMask, evaluator: evaluator)
         let result = try minimize(&target, optimizer: &chosen, fmax: fmax, maxSteps: maxSteps) { p, t in
             try observer?(p, t.system)
         }

@@ -50,6 +50,7 @@ public enum RelaxRun {
         let last = LastEvaluation(evaluator.closure)
 
         let outcome = try relax(system, fixed: fixed, relaxCell: settings.cell, pressure: settings.pressureGPa,
+                                cellMask: settings.cellMask,
                                 optimizer: settings.optimizer == .fire ? .fire : .lbfgs,
                                 fmax: settings.fmaxEVPerA, maxSteps: settings.maxSteps,
                                 evaluator: last.evaluate) { step, current in

@@ -143,6 +143,20 @@ import Testing
         #expect(h.message == "relax.pressure_GPa: a target pressure needs 'cell: true' in relax")
     }
 
+    /// `relax.cell_mask`: six 0/1 (or false/true) flags in Voigt order, only with `cell: true`.
+    @Test func cellMask() throws {
+        let run = try parse("structure: water.xyz\ntask: relax\nrelax:\n  cell: true\n  cell_mask: [1, 1, 0, false, 0, true]\n")
+        #expect(run.relax.cellMask == [true, true, false, false, false, true])
+        #expect(try parse("structure: water.xyz\ntask: relax\nrelax:\n  cell: true\n").relax.cellMask == nil)
+        let short = try failure("structure: water.xyz\nrelax:\n  cell: true\n  cell_mask: [1, 1, 0]\n")
+        #expect(short.message == "relax.cell_mask: expected a list of 6 flags (0 or 1) for the strain components xx, yy, zz, yz, xz, xy, got 3")
+        #expect(short.line == 4)
+        let two = try failure("structure: water.xyz\nrelax:\n  cell: true\n  cell_mask: [1, 1, 2, 0, 0, 0]\n")
+        #expect(two.message.hasSuffix("got '2' in it"))
+        let noCell = try failure("structure: water.xyz\nrelax:\n  cell_mask: [1, 1, 1, 0, 0, 0]\n")
+        #expect(noCell.message == "relax.cell_mask: a cell mask needs 'cell: true' in relax")
+    }
+
     @Test func misspeltValueSuggestsTheClosest() throws {
         let e = try failure("structure: water.xyz\nmd:\n  ensemble: nvt_langevin\n")
         #expect(e.message == "md.ensemble: unknown value 'nvt_langevin' (did you mean 'nvt-langevin'?)")

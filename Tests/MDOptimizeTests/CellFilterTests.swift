@@ -114,6 +114,29 @@ import Testing
         #expect(abs(stress.trace / 3) < 1e-6, "pressure \(-stress.trace / 3) eV/Å³")
     }
 
+    /// cellMask [xx, yy free; zz and shears fixed]: c keeps its length and direction, a and b
+    /// relax until σxx = σyy = 0, and the cell stays orthorhombic.
+    @Test func cellMaskFixesMaskedComponents() throws {
+        let lj = LennardJones.argon(cutoff: 8.5)
+        var system = try fccArgon(repeats: 1, latticeConstant: 5.3)
+        let strain = Matrix3(diagonal: SIMD3(1.03, 0.98, 1.05))
+        system.cell.vectors = system.cell.vectors * strain
+        system.positions = system.positions.map { $0 * strain }
+        let c0 = system.cell.vectors[row: 2]
+        var filter = try FrechetCellFilter(system: system, potential: lj, cellMask: [true, true, false, false, false, false])
+        var optimizer = try FIRE()
+        let result = try minimize(&filter, optimizer: &optimizer, fmax: 1e-6, maxSteps: 3000)
+        #expect(result.converged, "\(result)")
+        let h = filter.system.cell.vectors
+        #expect(((h[row: 2] - c0) * (h[row: 2] - c0)).sum().squareRoot() < 1e-10, "c moved: \(h[row: 2]) vs \(c0)")
+        for (a, b) in [(0, 1), (0, 2), (1, 0), (1, 2)] { #expect(abs(h[a, b]) < 1e-10, "H[\(a)][\(b)] = \(h[a, b])") }
+        let stress = try #require(filter.stress)
+        #expect(abs(stress[0, 0]) < 1e-6 && abs(stress[1, 1]) < 1e-6, "stress \(stress)")
+        #expect(abs(stress[2, 2]) > 1e-4, "zz was free to relax: \(stress[2, 2])")
+        #expect(abs(h[0, 0] - h[1, 1]) < 1e-4, "a and b relax alike: \(h[0, 0]), \(h[1, 1])")
+        #expect(throws: OptimizeError.self) { try FrechetCellFilter(system: system, potential: lj, cellMask: [true, true]) }
+    }
+
     /// constantVolume: a tetragonally strained cubic cell becomes cubic at the same volume.
     @Test func constantVolumeKeepsVolume() throws {
         let lj = LennardJones.argon(cutoff: 8.5)
