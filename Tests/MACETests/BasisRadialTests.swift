@@ -3,7 +3,7 @@ import Testing
 
 @testable import MACE
 
-/// mace-torch reference for the radial basis functions, the cutoff and RadialEmbeddingBlock.
+/// mace-torch reference for the radial basis functions and the cutoff.
 private struct RadialFixture: Decodable {
     struct Bessel: Decodable {
         let bessel_weights: [Double]
