@@ -1,5 +1,5 @@
 /// Reads a starting structure by its file name: VASP (`POSCAR*`, `CONTCAR*`, `*.vasp`,
-/// `*.poscar`) or extended/plain XYZ (anything else). From a multi-frame XYZ file the **last**
+/// `*.poscar`), CIF (`*.cif`, see ``CIFReader``) or extended/plain XYZ (anything else). From a multi-frame XYZ file the **last**
 /// frame is taken, as `ase.io.read` does.
 public enum StructureFile {
     public static func read(path: String) throws -> ExtXYZFrame {
@@ -8,6 +8,7 @@ public enum StructureFile {
         if upper.hasPrefix("POSCAR") || upper.hasPrefix("CONTCAR") || upper.hasSuffix(".VASP") || upper.hasSuffix(".POSCAR") {
             return try POSCARReader.read(path: path)
         }
+        if upper.hasSuffix(".CIF") { return try CIFReader.read(path: path) }
         let reader = try ExtXYZReader(path: path)
         var last: ExtXYZFrame?
         while let frame = try reader.next() { last = frame }
