@@ -21,11 +21,7 @@ import MDCore
 public enum CIFReader {
     /// Reads the structure at `path` as a frame.
     public static func read(path: String) throws -> ExtXYZFrame {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ExtXYZError(file: path, line: nil, message: "cannot read (\(OutputDirectory.reason(error)))")
-        }
-        return try parse(text, file: path)
+        try parse(try StructureFile.text(at: path), file: path)
     }
 
     /// Parses CIF text; errors name `file` and, where it helps, the line.

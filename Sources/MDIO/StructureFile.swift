@@ -16,3 +16,12 @@ public enum StructureFile {
         return last
     }
 }
+
+extension StructureFile {
+    /// The whole text of a structure file (POSCAR, CIF); an unreadable file is an error naming it.
+    static func text(at path: String) throws -> String {
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ExtXYZError(file: path, line: nil, message: "cannot read (\(OutputDirectory.reason(error)))")
+        }
+    }
+}

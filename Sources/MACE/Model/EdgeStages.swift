@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The edge stages of one interaction, run block by block (see ``EdgeBlocks``):
 ///
 ///     w_ij = R(B_ij) [· f(r_ij)]           radial MLP (and envelope, mace `apply_cutoff=False`)
@@ -24,6 +22,46 @@ extension InteractionLayer {
                 let src = nl.sourceEmbedding[c.elements[c.graph.senders[e]]], tgt = nl.targetEmbedding[c.elements[c.graph.receivers[e]]]
                 for k in 0..<s { row[nb + k] = src[k]; row[nb + s + k] = tgt[k] }
             }
+        }
+    }
+
+    /// w ← R·f(r) for the rows of a block (row r is edge `edge(r)`), when the model puts the
+    /// envelope on the weights (`c.cutoff`); returns the rows before the envelope, R, when
+    /// `keepingRaw` (the backward pass needs them).
+    func applyEnvelope(_ c: PassContext<T>, to w: Buffer<T>, rows: Int, edge: (Int) -> Int, keepingRaw: Bool,
+                       workspace ws: Workspace<T>) -> Buffer<T>? {
+        guard let f = c.cutoff else { return nil }
+        let nw = convolution.weightCount
+        let raw = keepingRaw ? ws.buffer(rows * nw, zeroed: false) : nil
+        for r in 0..<rows {
+            let fe = f[edge(r)], row = w.pointer + r * nw
+            if let raw { (raw.pointer + r * nw).update(from: row, count: nw) }
+            for k in 0..<nw { row[k] *= fe }
+        }
+        return raw
+    }
+
+    /// Reverse of ``applyEnvelope(_:to:rows:edge:keepingRaw:workspace:)``, given dW = ∂E/∂w and
+    /// the raw rows R: adds ∂E/∂f = Σ_k ∂E/∂w_k R_k to `c.dCutoff` and turns dW into
+    /// ∂E/∂R = f ∂E/∂w, in place.
+    func envelopeBackward(_ c: PassContext<T>, dW: Buffer<T>, raw: Buffer<T>?, rows: Int, edge: (Int) -> Int) {
+        guard let f = c.cutoff, let df = c.dCutoff, let raw else { return }
+        let nw = convolution.weightCount
+        for r in 0..<rows {
+            let e = edge(r)
+            var s: T = 0
+            for k in 0..<nw { s += dW[r * nw + k] * raw[r * nw + k]; dW[r * nw + k] *= f[e] }
+            df[e] += s
+        }
+    }
+
+    /// dRadial(edge(r)) += the B(r) columns of row r of an edge-input gradient (the embedding
+    /// columns depend on elements only).
+    func addRadialGradient(_ c: PassContext<T>, _ dIn: Buffer<T>, rows: Int, edge: (Int) -> Int, into dRadial: Buffer<T>) {
+        let nb = c.radialCount, width = edgeInputWidth(c)
+        for r in 0..<rows {
+            let e = edge(r)
+            for k in 0..<nb { dRadial[e * nb + k] += dIn[r * width + k] }
         }
     }
 
@@ -52,7 +90,7 @@ extension InteractionLayer {
                 // Receivers are consecutive in edge order, so a block is a contiguous range of edges.
                 EdgeBlocks.forEach(nodes: nodes, offsets: graph.offsets) { edges in
                     ws.rewind()
-                    let t0 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+                    var stopwatch = StageProfile.Stopwatch(split)
                     let rows = edges.count, e0 = edges.lowerBound
                     let input: UnsafePointer<T>
                     if nonLinear == nil {
@@ -64,22 +102,17 @@ extension InteractionLayer {
                     }
                     let w = ws.buffer(rows * nw, zeroed: false)
                     radial.forward(input, rows: rows, into: w.pointer, cache: radialCache, workspace: ws)
-                    if let f = c.cutoff {
-                        for r in 0..<rows { let fe = f[e0 + r]; for k in 0..<nw { w[r * nw + k] *= fe } }
-                    }
+                    _ = applyEnvelope(c, to: w, rows: rows, edge: { e0 + $0 }, keepingRaw: false, workspace: ws)
                     if let density, let q {
                         density.forward(input, rows: rows, into: q.pointer + e0, cache: densityCache, workspace: ws)
                     }
-                    let t1 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+                    stopwatch.lap()
                     for e in edges {
                         convolution.accumulate(x: up.pointer + graph.senders[e] * dEdge, sh: c.sh.pointer + e * shCount,
                                                weights: w.pointer + (e - e0) * nw, into: messages.pointer + graph.receivers[e] * dMid,
                                                scratch: scratch.pointer)
                     }
-                    if let split {
-                        let t2 = DispatchTime.now().uptimeNanoseconds
-                        split.add(first: Double(t1 - t0) * 1e-9, second: Double(t2 - t1) * 1e-9)
-                    }
+                    stopwatch.finish()
                 }
             }
         }
@@ -107,7 +140,7 @@ extension InteractionLayer {
     /// convolution time in `split` when given.
     private func backwardEdges(_ c: PassContext<T>, up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?,
                                dUp: Buffer<T>, dSH: Buffer<T>, dRadial: Buffer<T>, split: StageProfile.Split?) {
-        let nw = convolution.weightCount, width = edgeInputWidth(c), nb = c.radialCount
+        let nw = convolution.weightCount, width = edgeInputWidth(c)
         let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, shCount = c.shCount
         let graph = c.graph
         Parallel.forChunks(c.nodeCount, grain: 4) { nodes in
@@ -116,24 +149,16 @@ extension InteractionLayer {
                 let radialCache = EdgeNetwork<T>.Cache(), densityCache = EdgeNetwork<T>.Cache()
                 EdgeBlocks.forEach(nodes: nodes, offsets: graph.outgoingOffsets) { positions in
                     ws.rewind()
-                    let t0 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+                    var stopwatch = StageProfile.Stopwatch(split)
                     let rows = positions.count, k0 = positions.lowerBound
                     let edge = { (r: Int) in graph.outgoing[k0 + r] }
                     let input = ws.buffer(rows * width, zeroed: false)
                     gatherEdgeInput(c, count: rows, edge: edge, into: input.pointer)
                     let w = ws.buffer(rows * nw, zeroed: false)
                     radial.forward(input.pointer, rows: rows, into: w.pointer, cache: radialCache, workspace: ws)
-                    var raw: Buffer<T>? = nil
-                    if let f = c.cutoff {
-                        let copy = ws.buffer(rows * nw, zeroed: false)
-                        for r in 0..<rows {
-                            let fe = f[edge(r)]
-                            for k in 0..<nw { copy[r * nw + k] = w[r * nw + k]; w[r * nw + k] *= fe }
-                        }
-                        raw = copy
-                    }
+                    let raw = applyEnvelope(c, to: w, rows: rows, edge: edge, keepingRaw: true, workspace: ws)
                     let dW = ws.buffer(rows * nw, zeroed: false)
-                    let t1 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+                    stopwatch.lap()
                     for r in 0..<rows {
                         let e = edge(r), j = graph.senders[e], i = graph.receivers[e]
                         convolution.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * shCount,
@@ -141,30 +166,19 @@ extension InteractionLayer {
                                              dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * shCount,
                                              dWeights: dW.pointer + r * nw, scratch: scratch.pointer)
                     }
-                    let t2 = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-                    if let f = c.cutoff, let df = c.dCutoff, let raw {
-                        // w = R·f: ∂E/∂f = Σ_k ∂E/∂w_k R_k, ∂E/∂R = f ∂E/∂w.
-                        for r in 0..<rows {
-                            let e = edge(r)
-                            var s: T = 0
-                            for k in 0..<nw { s += dW[r * nw + k] * raw[r * nw + k]; dW[r * nw + k] *= f[e] }
-                            df[e] += s
-                        }
-                    }
+                    stopwatch.lap()
+                    envelopeBackward(c, dW: dW, raw: raw, rows: rows, edge: edge)
                     let dIn = ws.buffer(rows * width, zeroed: false)
                     radial.backward(dW.pointer, rows: rows, cache: radialCache, into: dIn.pointer, workspace: ws)
-                    for r in 0..<rows { let e = edge(r); for k in 0..<nb { dRadial[e * nb + k] += dIn[r * width + k] } }
+                    addRadialGradient(c, dIn, rows: rows, edge: edge, into: dRadial)
                     if let density, let dq {
                         let q = ws.buffer(rows, zeroed: false), g = ws.buffer(rows, zeroed: false)
                         density.forward(input.pointer, rows: rows, into: q.pointer, cache: densityCache, workspace: ws)
                         for r in 0..<rows { g[r] = dq[edge(r)] }
                         density.backward(g.pointer, rows: rows, cache: densityCache, into: dIn.pointer, workspace: ws)
-                        for r in 0..<rows { let e = edge(r); for k in 0..<nb { dRadial[e * nb + k] += dIn[r * width + k] } }
+                        addRadialGradient(c, dIn, rows: rows, edge: edge, into: dRadial)
                     }
-                    if let split {
-                        let t3 = DispatchTime.now().uptimeNanoseconds
-                        split.add(first: Double(t1 - t0 + t3 - t2) * 1e-9, second: Double(t2 - t1) * 1e-9)
-                    }
+                    stopwatch.finish()
                 }
             }
         }

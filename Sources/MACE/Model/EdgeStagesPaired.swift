@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The edge stages by pairs of opposite edges. When the edge networks see B(r) alone, the edges
@@ -6,8 +5,8 @@ import Foundation
 /// R(B) and density D(B); computing them once per pair halves the radial MLP, the most
 /// expensive stage. A block is then a run of pairs, and each core sums the messages (forward)
 /// and ∂E/∂h̃ (backward) of its pairs into node arrays of its own, added up at the end: this
-/// costs cores × nodes × features of memory, so it is used only within ``memoryBudget``; larger systems use the blocked schedule, which
-/// recomputes the radial MLP per direction.
+/// costs cores × nodes × features of memory, so it is used only within ``memoryBudget``;
+/// larger systems use the blocked schedule, which recomputes the radial MLP per direction.
 extension InteractionLayer {
     /// Most bytes of per-core node arrays the paired stages may use: an eighth of the
     /// machine's memory.
@@ -24,7 +23,8 @@ extension InteractionLayer {
     func forwardEdgesPaired(_ c: PassContext<T>, up: Buffer<T>, messages: Buffer<T>, density q: Buffer<T>?) {
         let pairs = c.pairs ?? [], ne = Double(c.edgeCount)
         let run = { (split: StageProfile.Split?) in
-            self.pairPass(c, pairs: pairs, target: messages, width: self.convolution.irrepsOut.dimension, split: split) {
+            self.pairPass(c, pairs: pairs, target: messages, width: self.convolution.irrepsOut.dimension,
+                          keepingRaw: false, split: split) {
                 block, rows, weights, radialCache, ws, accumulator, scratch in
                 if let density, let q {
                     let d = ws.buffer(rows, zeroed: false)
@@ -55,10 +55,10 @@ extension InteractionLayer {
     func backwardEdgesPaired(_ c: PassContext<T>, up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?,
                              dUp: Buffer<T>, dSH: Buffer<T>, dRadial: Buffer<T>) {
         let pairs = c.pairs ?? [], ne = Double(c.edgeCount)
-        let nb = c.radialCount, nw = convolution.weightCount
+        let nw = convolution.weightCount
         let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension
         let run = { (split: StageProfile.Split?) in
-            self.pairPass(c, pairs: pairs, target: dUp, width: dEdge, split: split) {
+            self.pairPass(c, pairs: pairs, target: dUp, width: dEdge, keepingRaw: true, split: split) {
                 block, rows, weights, radialCache, ws, accumulator, scratch in
                 let dW = ws.buffer(rows * nw, zeroed: false)
                 block.mark()
@@ -75,25 +75,16 @@ extension InteractionLayer {
                     }
                 }
                 block.mark()
-                if let f = c.cutoff, let df = c.dCutoff, let raw = block.rawWeights {
-                    // w = R·f: ∂E/∂f = Σ_k ∂E/∂w_k R_k, ∂E/∂R = f ∂E/∂w.
-                    for r in 0..<rows {
-                        let a = block.edge(r)
-                        var s: T = 0
-                        for k in 0..<nw { s += dW[r * nw + k] * raw[r * nw + k]; dW[r * nw + k] *= f[a] }
-                        df[a] += s
-                    }
-                }
-                let width = self.edgeInputWidth(c)
-                let dIn = ws.buffer(rows * width, zeroed: false)
+                self.envelopeBackward(c, dW: dW, raw: block.rawWeights, rows: rows, edge: block.edge)
+                let dIn = ws.buffer(rows * self.edgeInputWidth(c), zeroed: false)
                 self.radial.backward(dW.pointer, rows: rows, cache: radialCache, into: dIn.pointer, workspace: ws)
-                for r in 0..<rows { let a = block.edge(r); for k in 0..<nb { dRadial[a * nb + k] += dIn[r * width + k] } }
+                self.addRadialGradient(c, dIn, rows: rows, edge: block.edge, into: dRadial)
                 if let density, let dq {
                     let q = ws.buffer(rows, zeroed: false), g = ws.buffer(rows, zeroed: false)
                     density.forward(block.input, rows: rows, into: q.pointer, cache: radialCache, workspace: ws)
                     for r in 0..<rows { let a = block.edge(r); g[r] = dq[a] + dq[c.graph.reverse[a]] }
                     density.backward(g.pointer, rows: rows, cache: radialCache, into: dIn.pointer, workspace: ws)
-                    for r in 0..<rows { let a = block.edge(r); for k in 0..<nb { dRadial[a * nb + k] += dIn[r * width + k] } }
+                    self.addRadialGradient(c, dIn, rows: rows, edge: block.edge, into: dRadial)
                 }
             }
         }
@@ -108,42 +99,30 @@ extension InteractionLayer {
         let start: Int
         /// The radial-MLP input rows of the block's first edges.
         let input: UnsafePointer<T>
-        /// R(B) before the envelope, when the envelope multiplies the weights.
+        /// R(B) before the envelope, when the envelope multiplies the weights and the pass keeps it.
         var rawWeights: Buffer<T>? = nil
-        private let split: StageProfile.Split?
-        private var last: UInt64
-        private var radialTime = 0.0, convolutionTime = 0.0, inRadial = true
+        /// Radial-MLP time, then convolution time, alternating at each ``mark()``.
+        var stopwatch: StageProfile.Stopwatch
 
-        init(pairs: [Int], start: Int, input: UnsafePointer<T>, split: StageProfile.Split?, started: UInt64) {
-            self.pairs = pairs; self.start = start; self.input = input; self.split = split; last = started
+        init(pairs: [Int], start: Int, input: UnsafePointer<T>, stopwatch: StageProfile.Stopwatch) {
+            self.pairs = pairs; self.start = start; self.input = input; self.stopwatch = stopwatch
         }
 
         /// The first edge of the block's pair r.
         @inline(__always) func edge(_ r: Int) -> Int { pairs[start + r] }
 
         /// Marks the switch between radial-MLP work and convolution work (for the profile).
-        func mark() {
-            guard split != nil else { return }
-            let now = DispatchTime.now().uptimeNanoseconds
-            let t = Double(now - last) * 1e-9
-            if inRadial { radialTime += t } else { convolutionTime += t }
-            inRadial.toggle()
-            last = now
-        }
-
-        func finish() {
-            guard let split else { return }
-            mark()
-            split.add(first: radialTime, second: convolutionTime)
-        }
+        func mark() { stopwatch.lap() }
     }
 
     /// Runs `body` on blocks of pairs, one static share of the pairs per core. Each block's
-    /// radial-MLP weights (with the envelope when `c.cutoff`) are computed before `body`, which
+    /// radial-MLP weights (with the envelope when `c.cutoff`, and the weights before it when
+    /// `keepingRaw`) are computed before `body`, which
     /// gets the block, its row count, the weights, the MLP cache, the block workspace, the
     /// core's node accumulator (`width` per node) and convolution scratch. The accumulators of
     /// cores 1… are added into `target` at the end (core 0 writes `target` itself).
-    private func pairPass(_ c: PassContext<T>, pairs: [Int], target: Buffer<T>, width: Int, split: StageProfile.Split?,
+    private func pairPass(_ c: PassContext<T>, pairs: [Int], target: Buffer<T>, width: Int, keepingRaw: Bool,
+                          split: StageProfile.Split?,
                           _ body: (PairBlock, Int, Buffer<T>, EdgeNetwork<T>.Cache, Workspace<T>,
                                    UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) {
         let cores = min(Parallel.cores, max(1, pairs.count / EdgeBlocks.size))
@@ -157,23 +136,16 @@ extension InteractionLayer {
                 let share = (pairs.count * k / cores)..<(pairs.count * (k + 1) / cores)
                 for start in stride(from: share.lowerBound, to: share.upperBound, by: EdgeBlocks.size) {
                     ws.rewind()
-                    let began = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+                    let stopwatch = StageProfile.Stopwatch(split)
                     let rows = min(EdgeBlocks.size, share.upperBound - start)
                     let input = ws.buffer(rows * nb, zeroed: false)
                     for r in 0..<rows { let a = pairs[start + r]; for q in 0..<nb { input[r * nb + q] = c.radial[a * nb + q] } }
-                    let block = PairBlock(pairs: pairs, start: start, input: UnsafePointer(input.pointer), split: split, started: began)
+                    let block = PairBlock(pairs: pairs, start: start, input: UnsafePointer(input.pointer), stopwatch: stopwatch)
                     let w = ws.buffer(rows * nw, zeroed: false)
                     radial.forward(input.pointer, rows: rows, into: w.pointer, cache: cache, workspace: ws)
-                    if let f = c.cutoff {
-                        let raw = ws.buffer(rows * nw, zeroed: false)
-                        for r in 0..<rows {
-                            let fe = f[pairs[start + r]]
-                            for q in 0..<nw { raw[r * nw + q] = w[r * nw + q]; w[r * nw + q] *= fe }
-                        }
-                        block.rawWeights = raw
-                    }
+                    block.rawWeights = applyEnvelope(c, to: w, rows: rows, edge: block.edge, keepingRaw: keepingRaw, workspace: ws)
                     body(block, rows, w, cache, ws, accumulator, scratch.pointer)
-                    block.finish()
+                    block.stopwatch.finish()
                 }
             }
         }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The per-evaluation inputs every layer shares: node elements, edges and edge features.
 struct PassContext<T: MACEScalar> {
     let elements: [Int]
@@ -47,6 +45,17 @@ final class LayerTape<T: MACEScalar> {
 }
 
 extension InteractionLayer {
+    /// Multiplies and adds per node of the linear maps between the normalisation and the
+    /// contraction: the element self-connection (plain blocks) or Linear_res and Linear₂
+    /// (non-linear blocks); none for residual blocks.
+    var mixingFlopsPerRow: Double {
+        switch kind {
+        case .plain: skip.flopsPerRow
+        case .residual: 0
+        case .nonLinear: (nonLinear?.linearResidual.flopsPerRow ?? 0) + (nonLinear?.linearOut.flopsPerRow ?? 0)
+        }
+    }
+
     /// Runs the layer on `tape.input`, filling the tape. Buffers the backward pass needs are
     /// taken from the workspace first; the temporaries after them are handed back at the end.
     func forward(_ c: PassContext<T>, tape: LayerTape<T>) {
@@ -84,33 +93,33 @@ extension InteractionLayer {
         timed(p, .linears, flops: rows * linear.flopsPerRow) { linear.forward(messages.pointer, rows: n, into: lin.pointer) }
         tape.linearOut = keptLinear
         timed(p, .other) {
-        if let q, let denom {
-            for i in 0..<n {
-                var rho: T = 0
-                for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] { rho += T.tanh(q[e] * q[e]) * (c.cutoff?[e] ?? 1) }
-                denom[i] = nonLinear.map { $0.beta * rho + $0.alpha } ?? (1 + rho)
-                for k in 0..<dL { normalized[i * dL + k] = lin[i * dL + k] / denom[i] }
+            if let q, let denom {
+                for i in 0..<n {
+                    var rho: T = 0
+                    for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] { rho += T.tanh(q[e] * q[e]) * (c.cutoff?[e] ?? 1) }
+                    denom[i] = nonLinear.map { $0.beta * rho + $0.alpha } ?? (1 + rho)
+                    for k in 0..<dL { normalized[i * dL + k] = lin[i * dL + k] / denom[i] }
+                }
+                tape.densityRaw = q
+                tape.denominator = denom
+            } else {
+                for k in 0..<(n * dL) { normalized[k] = lin[k] * inverseAverageNeighbors }
             }
-            tape.densityRaw = q
-            tape.denominator = denom
-        } else {
-            for k in 0..<(n * dL) { normalized[k] = lin[k] * inverseAverageNeighbors }
         }
-        }
-        timed(p, .linears, flops: rows * skip.flopsPerRow) {
-        switch kind {
-        case .plain:
-            skip.forward(normalized.pointer, elements: c.elements, into: a.pointer, accumulate: false)
-        case .residual:
-            break
-        case .nonLinear:
-            let nl = nonLinear!
-            nl.linearResidual.forward(up.pointer, rows: n, into: normalized.pointer, accumulate: true)
-            let gated = ws.buffer(n * nl.gate.dimOut)
-            for i in 0..<n { nl.gate.forward(normalized.pointer + i * dL, into: gated.pointer + i * nl.gate.dimOut) }
-            nl.linearOut.forward(gated.pointer, rows: n, into: a.pointer)
-            tape.gateIn = normalized
-        }
+        timed(p, .linears, flops: rows * mixingFlopsPerRow) {
+            switch kind {
+            case .plain:
+                skip.forward(normalized.pointer, elements: c.elements, into: a.pointer, accumulate: false)
+            case .residual:
+                break
+            case .nonLinear:
+                let nl = nonLinear!
+                nl.linearResidual.forward(up.pointer, rows: n, into: normalized.pointer, accumulate: true)
+                let gated = ws.buffer(n * nl.gate.dimOut)
+                for i in 0..<n { nl.gate.forward(normalized.pointer + i * dL, into: gated.pointer + i * nl.gate.dimOut) }
+                nl.linearOut.forward(gated.pointer, rows: n, into: a.pointer)
+                tape.gateIn = normalized
+            }
         }
         tape.contractionIn = a
         let sc = contraction
@@ -153,57 +162,57 @@ extension InteractionLayer {
         let dL = linear.dimOut, dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension
         let dUp = ws.buffer(n * dEdge)
         // ∂E/∂(normalised Linear(m)).
-        let dNorm: Buffer<T>
-        let skipFlops = kind == .plain ? rows * skip.flopsPerRow : 0
-        let start = p == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-        switch kind {
-        case .plain:
-            dNorm = ws.buffer(n * dL)
-            skip.backward(dA.pointer, elements: c.elements, into: dNorm.pointer)
-        case .residual:
-            dNorm = dA
-        case .nonLinear:
-            let nl = nonLinear!
-            let dGated = ws.buffer(n * nl.gate.dimOut)
-            nl.linearOut.backward(dA.pointer, rows: n, into: dGated.pointer)
-            dNorm = ws.buffer(n * dL)
-            for i in 0..<n {
-                nl.gate.backward(tape.gateIn!.pointer + i * dL, gradient: dGated.pointer + i * nl.gate.dimOut,
-                                 into: dNorm.pointer + i * dL)
+        let dNorm: Buffer<T> = timed(p, .backwardLinears, flops: rows * mixingFlopsPerRow) {
+            switch kind {
+            case .plain:
+                let d = ws.buffer(n * dL)
+                skip.backward(dA.pointer, elements: c.elements, into: d.pointer)
+                return d
+            case .residual:
+                return dA
+            case .nonLinear:
+                let nl = nonLinear!
+                let dGated = ws.buffer(n * nl.gate.dimOut)
+                nl.linearOut.backward(dA.pointer, rows: n, into: dGated.pointer)
+                let d = ws.buffer(n * dL)
+                for i in 0..<n {
+                    nl.gate.backward(tape.gateIn!.pointer + i * dL, gradient: dGated.pointer + i * nl.gate.dimOut,
+                                     into: d.pointer + i * dL)
+                }
+                nl.linearResidual.backward(d.pointer, rows: n, into: dUp.pointer)
+                return d
             }
-            nl.linearResidual.backward(dNorm.pointer, rows: n, into: dUp.pointer)
         }
-        p?.add(.backwardLinears, seconds: Double(p?.cores ?? 1) * StageProfile.seconds(since: start), flops: skipFlops)
         // ∂E/∂Linear(m), in place.
         let dLin = dNorm
-        var dq: Buffer<T>? = nil
-        timed(p, .other) {
-        if let q = tape.densityRaw, let denom = tape.denominator, let lin = tape.linearOut {
-            // y = l/D(ρ): ∂E/∂l = g/D, ∂E/∂ρ = −(∂D/∂ρ) Σ_k g_k l_k / D².
-            let slope = nonLinear?.beta ?? 1
-            let dqe = ws.buffer(ne)
-            for i in 0..<n {
-                var dRho: T = 0
-                for k in 0..<dL {
-                    let gk = dNorm[i * dL + k]
-                    dLin[i * dL + k] = gk / denom[i]
-                    dRho -= gk * lin[i * dL + k] / (denom[i] * denom[i])
-                }
-                dRho *= slope
-                for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] {
-                    let th = T.tanh(q[e] * q[e])
-                    if let f = c.cutoff, let df = c.dCutoff {
-                        dqe[e] = dRho * f[e] * (1 - th * th) * 2 * q[e]
-                        df[e] += dRho * th
-                    } else {
-                        dqe[e] = dRho * (1 - th * th) * 2 * q[e]
+        let dq: Buffer<T>? = timed(p, .other) {
+            if let q = tape.densityRaw, let denom = tape.denominator, let lin = tape.linearOut {
+                // y = l/D(ρ): ∂E/∂l = g/D, ∂E/∂ρ = −(∂D/∂ρ) Σ_k g_k l_k / D².
+                let slope = nonLinear?.beta ?? 1
+                let dqe = ws.buffer(ne)
+                for i in 0..<n {
+                    var dRho: T = 0
+                    for k in 0..<dL {
+                        let gk = dNorm[i * dL + k]
+                        dLin[i * dL + k] = gk / denom[i]
+                        dRho -= gk * lin[i * dL + k] / (denom[i] * denom[i])
+                    }
+                    dRho *= slope
+                    for e in c.graph.offsets[i]..<c.graph.offsets[i + 1] {
+                        let th = T.tanh(q[e] * q[e])
+                        if let f = c.cutoff, let df = c.dCutoff {
+                            dqe[e] = dRho * f[e] * (1 - th * th) * 2 * q[e]
+                            df[e] += dRho * th
+                        } else {
+                            dqe[e] = dRho * (1 - th * th) * 2 * q[e]
+                        }
                     }
                 }
+                return dqe
+            } else {
+                for k in 0..<(n * dL) { dLin[k] = dNorm[k] * inverseAverageNeighbors }
+                return nil
             }
-            dq = dqe
-        } else {
-            for k in 0..<(n * dL) { dLin[k] = dNorm[k] * inverseAverageNeighbors }
-        }
         }
         // ∂E/∂m; for a plain block dA is no longer needed and lends its memory.
         let dM: Buffer<T>

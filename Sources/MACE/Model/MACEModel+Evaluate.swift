@@ -1,4 +1,3 @@
-import Dispatch
 import MDCore
 import MDNeighbors
 
@@ -78,25 +77,25 @@ extension MACEModel {
             }
         }
         // Readouts and energy.
-        let readoutStart = DispatchTime.now().uptimeNanoseconds
+        let readoutFlops = Double(n) * readouts.reduce(0) { $0 + $1.flopsPerRow }
         var readoutCaches: [Buffer<T>?] = []
         var nodeEnergy = [Double](repeating: 0, count: n)
-        for r in readouts {
-            let cache: Buffer<T>? = r.linears.count > 1 ? ws.buffer(n * r.cacheWidth) : nil
-            let e = r.forward(tapes[r.layer].output.pointer, rows: n, cache: cache)
-            for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
-            readoutCaches.append(cache)
-        }
-        // ZBL: ½ V(r) f(r) per directed edge, added before the scale (mace's pair_node_energy).
-        if let repulsion {
-            for e in 0..<ne {
-                let r = T(length(graph.vectors[e]))
-                nodeEnergy[graph.receivers[e]] += Double(repulsion.edgeEnergy(
-                    r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]))
+        timed(profile, .readouts, flops: readoutFlops) {
+            for r in readouts {
+                let cache: Buffer<T>? = r.linears.count > 1 ? ws.buffer(n * r.cacheWidth) : nil
+                let e = r.forward(tapes[r.layer].output.pointer, rows: n, cache: cache)
+                for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
+                readoutCaches.append(cache)
+            }
+            // ZBL: ½ V(r) f(r) per directed edge, added before the scale (mace's pair_node_energy).
+            if let repulsion {
+                for e in 0..<ne {
+                    let r = T(length(graph.vectors[e]))
+                    nodeEnergy[graph.receivers[e]] += Double(repulsion.edgeEnergy(
+                        r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]))
+                }
             }
         }
-        profile?.add(.readouts, seconds: Double(profile?.cores ?? 1) * StageProfile.seconds(since: readoutStart),
-                     flops: Double(n) * readouts.reduce(0) { $0 + $1.flopsPerRow })
         var energy = 0.0
         for i in 0..<n { energy += config.atomicEnergies[elements[i]] + config.scale * nodeEnergy[i] + config.shift }
         probe?("node_energies", (0..<n).map { T(config.atomicEnergies[elements[$0]] + config.scale * nodeEnergy[$0] + config.shift) })
@@ -104,7 +103,7 @@ extension MACEModel {
 
         // Reverse mode.
         let dOut = tapes.map { ws.buffer($0.output.count) }
-        timed(profile, .readouts, flops: Double(n) * readouts.reduce(0) { $0 + $1.flopsPerRow }) {
+        timed(profile, .readouts, flops: readoutFlops) {
             for (r, cache) in zip(readouts, readoutCaches) {
                 r.backward(seed: T(config.scale), rows: n, cache: cache, into: dOut[r.layer].pointer)
             }
@@ -117,10 +116,8 @@ extension MACEModel {
         }
         // ∂E/∂r per edge: harmonics part plus radial part (dE/d|r|)·r̂.
         var grads = [SIMD3<Double>](repeating: .zero, count: ne)
-        let gradientStart = DispatchTime.now().uptimeNanoseconds
-        defer { profile?.add(.backwardEdges, seconds: Double(profile?.cores ?? 1) * StageProfile.seconds(since: gradientStart)) }
         let scale = T(config.scale)
-        grads.withUnsafeMutableBufferPointer { gradsOut in
+        timed(profile, .backwardEdges) { grads.withUnsafeMutableBufferPointer { gradsOut in
             let out = gradsOut.baseAddress!
             Parallel.forChunks(ne, grain: 32) { edges in
                 let values = Buffer<T>(count: nb), derivs = Buffer<T>(count: nb)  // chunk-local scratch
@@ -147,7 +144,7 @@ extension MACEModel {
                     out[e] = SIMD3<Double>(Double(g.x), Double(g.y), Double(g.z))
                 }
             }
-        }
+        } }
         return (energy, grads)
     }
 

@@ -81,6 +81,37 @@ public final class StageProfile: @unchecked Sendable {
         var totals: (Double, Double) { lock.withLock { (first, second) } }
     }
 
+    /// One core's timer inside a ``split(_:flops:_:flops:_:)`` region: the time runs for the
+    /// first stage until ``lap()``, then for the second until the next ``lap()``, and so on;
+    /// ``finish()`` adds both totals to the split. It does nothing without a split.
+    struct Stopwatch {
+        private let split: Split?
+        private var last: UInt64
+        private var first = 0.0, second = 0.0, inFirst = true
+
+        init(_ split: Split?) {
+            self.split = split
+            last = split == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        }
+
+        /// Switches between the two stages.
+        mutating func lap() {
+            guard split != nil else { return }
+            let now = DispatchTime.now().uptimeNanoseconds
+            let t = Double(now - last) * 1e-9
+            if inFirst { first += t } else { second += t }
+            inFirst.toggle()
+            last = now
+        }
+
+        /// Ends the block: records the running stage and hands the totals to the split.
+        mutating func finish() {
+            guard let split else { return }
+            lap()
+            split.add(first: first, second: second)
+        }
+    }
+
     static func seconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
