@@ -10,7 +10,8 @@
 //   MACE             mace-torch model loading and evaluation with analytic forces and stress
 //   MDDynamics       velocity Verlet, Langevin BAOAB, CSVR, Nosé-Hoover chain, Berendsen
 //   MDOptimize       FIRE, L-BFGS and a Frechet cell filter
-//   MDIO             extended XYZ, AMBER NetCDF, YAML run files, stats log, restarts
+//   MDIO             file formats: extended XYZ, POSCAR, CIF, AMBER NetCDF, stats log, restarts
+//   MDRunFile        the YAML run-file schema: every key declared once; ensembles and their keys
 //   MDSimulation     the driver that binds state, potential, neighbours and integrator
 //   macemd           the command-line tool
 //   macemd-bench     release-mode benchmarks (not tests)
@@ -36,7 +37,7 @@ let package = Package(
         .executable(name: "macemd-bench", targets: ["macemd-bench"]),
         .library(name: "MaceMDKit", targets: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics",
-            "MDOptimize", "MDIO", "MDSimulation",
+            "MDOptimize", "MDIO", "MDRunFile", "MDSimulation",
         ]),
     ],
     dependencies: [
@@ -58,14 +59,15 @@ let package = Package(
                 swiftSettings: maceSwiftSettings),
         .target(name: "MDDynamics", dependencies: ["MDCore", "MDNeighbors", "MDPotentials"]),
         .target(name: "MDOptimize", dependencies: ["MDCore", "MDNeighbors", "MDPotentials"]),
-        .target(name: "MDIO", dependencies: [
-            "MDCore", "CNetCDF", .product(name: "Yams", package: "Yams"),
+        .target(name: "MDIO", dependencies: ["MDCore", "CNetCDF"]),
+        .target(name: "MDRunFile", dependencies: [
+            "MDCore", "MDDynamics", "MDOptimize", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MDSimulation", dependencies: [
-            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
+            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO", "MDRunFile",
         ]),
         .executableTarget(name: "macemd", dependencies: [
-            "MDSimulation", "MACE", "MDIO", "MDCore",
+            "MDSimulation", "MACE", "MDIO", "MDRunFile", "MDCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macemd-bench", dependencies: [
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics"]),
         .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize"]),
         .testTarget(name: "MDIOTests", dependencies: ["MDIO"], exclude: ["Resources"]),
-        .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation"]),
+        .testTarget(name: "MDRunFileTests", dependencies: ["MDRunFile"]),
+        .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation", "MDRunFile"]),
     ]
 )

@@ -3,13 +3,8 @@ import MDCore
 import MDNeighbors
 import MDPotentials
 
-/// The arithmetic precision of a MACE evaluation.
-public enum MACEPrecision: String, Sendable, CaseIterable {
-    /// Single precision: fast MD; forces agree with float64 to ~1e-5 relative.
-    case float32
-    /// Double precision: agrees with mace-torch float64 to ~1e-12.
-    case float64
-}
+/// The arithmetic precision of a MACE evaluation (MDCore's ``Precision``).
+public typealias MACEPrecision = Precision
 
 /// A mace-torch model as a ``Potential``: energy, analytic forces and virial.
 ///

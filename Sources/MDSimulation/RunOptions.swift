@@ -1,3 +1,5 @@
+import Foundation
+
 /// Command-line choices that are not part of the run file.
 public struct RunOptions: Sendable {
     /// Continue from this restart file (appends to the existing outputs without duplicating steps).
@@ -6,10 +8,20 @@ public struct RunOptions: Sendable {
     public var quiet: Bool
     /// Replace existing output files instead of refusing to touch them.
     public var overwrite: Bool
+    /// Receives one-line notices about settings that changed meaning (restart continuations,
+    /// keys without effect found only once the structure is read). Default: standard error.
+    public var notice: @Sendable (String) -> Void
 
-    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false) {
+    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false,
+                notice: @escaping @Sendable (String) -> Void = RunOptions.printNotice) {
         self.restart = restart
         self.quiet = quiet
         self.overwrite = overwrite
+        self.notice = notice
+    }
+
+    /// Writes `macemd: note: LINE` to standard error.
+    public static let printNotice: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data("macemd: note: \(line)\n".utf8))
     }
 }

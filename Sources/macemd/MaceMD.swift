@@ -9,7 +9,7 @@ struct MaceMD: ParsableCommand {
         commandName: "macemd",
         abstract: "Molecular dynamics and relaxation with MACE machine-learned potentials.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, EvalCommand.self, ConvertCommand.self, PlotCommand.self])
+        subcommands: [RunCommand.self, EvalCommand.self, ConvertCommand.self, PlotCommand.self, KeysCommand.self])
 }
 
 /// Prints `error` as one line on standard error and exits with status 1.

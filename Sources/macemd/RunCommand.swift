@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MDIO
+import MDRunFile
 import MDSimulation
 
 /// `macemd run RUN.yaml [--steps N] [--output DIR] [--restart FILE] [--quiet] [--overwrite]`
@@ -44,6 +45,7 @@ struct RunCommand: ParsableCommand {
                 file.output.directory = URL(fileURLWithPath: output).standardizedFileURL.path
             }
             let modelPath = try file.model ?? DefaultModel.locate().path
+            for warning in file.warnings { FileHandle.standardError.write(Data("macemd: warning: \(warning)\n".utf8)) }
             let potential = try loadModel(modelPath, precision: file.precision.rawValue)
             let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite)
             switch file.task {

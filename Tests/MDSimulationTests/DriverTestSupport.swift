@@ -1,6 +1,7 @@
 import Foundation
 import MDCore
 import MDIO
+import MDRunFile
 import MDPotentials
 @testable import MDSimulation
 

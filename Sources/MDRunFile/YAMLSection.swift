@@ -112,11 +112,39 @@ struct YAMLSection {
     func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws -> E? where E.RawValue == String {
         guard let text = try string(key) else { return nil }
         if let value = E(rawValue: text) { return value }
-        let options = E.allCases.map(\.rawValue)
-        var message = "unknown value '\(text)' (valid: \(options.joined(separator: ", ")))"
-        if let s = EditDistance.suggestion(for: text, among: options) { message = "unknown value '\(text)' (did you mean '\(s)'?)" }
-        throw error(key, message)
+        throw error(key, Self.unknownValue(text, options: E.allCases.map(\.rawValue)))
     }
+
+    /// The message for a word that is not among `options`: the family it names when it is the
+    /// start of several options (`nvt` → `nvt-langevin, nvt-csvr, …`), else the closest option,
+    /// else the full list.
+    static func unknownValue(_ text: String, options: [String], unavailable: [(prefix: String, message: String)] = []) -> String {
+        let lower = text.lowercased()
+        if let match = options.first(where: { $0 == lower }) { return "unknown value '\(text)' (values are lower case: '\(match)')" }
+        if let missing = unavailable.first(where: { lower.hasPrefix($0.prefix) }) {
+            return "'\(text)': \(missing.message) (valid: \(options.joined(separator: ", ")))"
+        }
+        let family = options.filter { $0.hasPrefix(lower + "-") }
+        if !family.isEmpty {
+            return "unknown value '\(text)' (did you mean one of \(family.joined(separator: ", "))?)"
+        }
+        if let s = EditDistance.suggestion(for: text, among: options) { return "unknown value '\(text)' (did you mean '\(s)'?)" }
+        return "unknown value '\(text)' (valid: \(options.joined(separator: ", ")))"
+    }
+
+    /// An `md.ensemble` value.
+    func ensemble(_ key: String) throws -> EnsembleDefinition? {
+        guard let text = try string(key) else { return nil }
+        if let value = EnsembleDefinition.named(text) { return value }
+        throw error(key, Self.unknownValue(text, options: EnsembleDefinition.all.map(\.name),
+                                           unavailable: EnsembleDefinition.unavailable))
+    }
+
+    /// The keys given in this section, with their lines.
+    var givenKeys: [(key: String, line: Int?)] { values.keys.sorted().map { ($0, lines[$0]) } }
+
+    /// The YAML line of `key`, or of the section when absent.
+    func line(of key: String) -> Int? { lines[key] ?? line }
 
     /// A list of exactly `count` flags, each written 0/1 or false/true (e.g. a strain mask).
     func flags(_ key: String, count: Int, meaning: String) throws -> [Bool]? {

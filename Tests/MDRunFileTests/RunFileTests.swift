@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import MDIO
+@testable import MDRunFile
 
 @Suite struct RunFileTests {
     /// A scratch directory holding `water.xyz` and `model.model`, and the run-file text parsed there.
@@ -36,7 +36,6 @@ import Testing
         #expect(run.relax == RelaxSettings())
         #expect(run.neighborSkin == 0.5)
         #expect(run.output.trajectory == "trajectory.nc")
-        #expect(run.output.trajectoryFormat == .netCDF)
         #expect(run.output.directory == URL(fileURLWithPath: run.structure).deletingLastPathComponent().path)
         #expect(run.output.trajectoryEvery == 10 && run.output.statsEvery == 10 && run.output.restartEvery == 1000)
     }
@@ -45,27 +44,20 @@ import Testing
         let run = try parse("""
             structure: water.xyz
             model: model.model
+            head: pt_head
             precision: float32
-            task: relax
+            task: md
             neighbor_skin_A: 1.0
             md:
               ensemble: nvt-nose-hoover
               timestep_fs: 0.5
               steps: 2e4
               temperature_K: 350
-              friction_per_ps: 5
               thermostat_time_fs: 50
               nose_hoover_chain: 5
               seed: 42
               initial_temperature_K: 400
               fixed_atoms: [0, 3]
-            relax:
-              optimizer: lbfgs
-              fmax_eV_per_A: 0.01
-              max_steps: 300
-              cell: true
-              pressure_GPa: 1.5
-              fixed_atoms: [1]
             output:
               directory: out/run1
               trajectory: relax.extxyz
@@ -75,21 +67,36 @@ import Testing
               restart: state.json
               restart_every: 100
             """)
-        #expect(run.model?.hasSuffix("/model.model") == true)
-        #expect(run.precision == .float32 && run.task == .relax && run.neighborSkin == 1.0)
+        #expect(run.model?.hasSuffix("/model.model") == true && run.head == "pt_head")
+        #expect(run.precision == .float32 && run.task == .md && run.neighborSkin == 1.0)
         #expect(run.md.ensemble == .nvtNoseHoover && run.md.timestepFs == 0.5 && run.md.steps == 20000)
-        #expect(run.md.temperatureK == 350 && run.md.frictionPerPs == 5 && run.md.thermostatTimeFs == 50)
+        #expect(run.md.temperatureK == 350 && run.md.thermostatTimeFs == 50)
         #expect(run.md.noseHooverChain == 5 && run.md.seed == 42 && run.md.initialTemperatureK == 400)
         #expect(run.md.fixedAtoms == [0, 3])
-        #expect(run.relax.optimizer == .lbfgs && run.relax.fmaxEVPerA == 0.01 && run.relax.maxSteps == 300)
-        #expect(run.relax.cell && run.relax.pressureGPa == 1.5 && run.relax.fixedAtoms == [1])
         #expect(run.output.directory.hasSuffix("/out/run1"))
-        #expect(run.output.trajectory == "relax.extxyz" && run.output.trajectoryFormat == .extXYZ)
+        #expect(run.output.trajectory == "relax.extxyz")
         #expect(run.output.trajectoryEvery == 5 && run.output.stats == "log.txt" && run.output.statsEvery == 2)
         #expect(run.output.restart == "state.json" && run.output.restartEvery == 100)
+        #expect(try parse("structure: water.xyz\nmd:\n  ensemble: nvt-langevin\n  friction_per_ps: 5\n").md.frictionPerPs == 5)
 
-        let data = try JSONEncoder().encode(run)
-        #expect(try JSONDecoder().decode(RunFile.self, from: data) == run)
+        let relax = try parse("""
+            structure: water.xyz
+            task: relax
+            relax:
+              optimizer: lbfgs
+              fmax_eV_per_A: 0.01
+              max_steps: 300
+              cell: true
+              pressure_GPa: 1.5
+              fixed_atoms: [1]
+            """)
+        #expect(relax.relax.optimizer == .lbfgs && relax.relax.fmaxEVPerA == 0.01 && relax.relax.maxSteps == 300)
+        #expect(relax.relax.cell && relax.relax.pressureGPa == 1.5 && relax.relax.fixedAtoms == [1])
+
+        for file in [run, relax] {
+            let data = try JSONEncoder().encode(file)
+            #expect(try JSONDecoder().decode(RunFile.self, from: data) == file)
+        }
     }
 
     @Test func relaxDefaultsDifferFromMD() throws {
@@ -139,8 +146,8 @@ import Testing
         #expect(f.message == "output.stats_every: 0 is out of range (must be ≥ 1)")
         let g = try failure("structure: water.xyz\nmd:\n  ensemble: nvt-csvr\n  temperature_K: 0\n")
         #expect(g.message == "md.temperature_K: must be > 0 K for ensemble nvt-csvr")
-        let h = try failure("structure: water.xyz\nrelax:\n  pressure_GPa: 2\n")
-        #expect(h.message == "relax.pressure_GPa: a target pressure needs 'cell: true' in relax")
+        let h = try failure("structure: water.xyz\ntask: relax\nrelax:\n  pressure_GPa: 2\n")
+        #expect(h.message == "relax.pressure_GPa: has no effect without 'cell: true' in relax")
     }
 
     /// `relax.cell_mask`: six 0/1 (or false/true) flags in Voigt order, only with `cell: true`.
@@ -153,8 +160,8 @@ import Testing
         #expect(short.line == 4)
         let two = try failure("structure: water.xyz\nrelax:\n  cell: true\n  cell_mask: [1, 1, 2, 0, 0, 0]\n")
         #expect(two.message.hasSuffix("got '2' in it"))
-        let noCell = try failure("structure: water.xyz\nrelax:\n  cell_mask: [1, 1, 1, 0, 0, 0]\n")
-        #expect(noCell.message == "relax.cell_mask: a cell mask needs 'cell: true' in relax")
+        let noCell = try failure("structure: water.xyz\ntask: relax\nrelax:\n  cell_mask: [1, 1, 1, 0, 0, 0]\n")
+        #expect(noCell.message == "relax.cell_mask: has no effect without 'cell: true' in relax")
     }
 
     @Test func misspeltValueSuggestsTheClosest() throws {

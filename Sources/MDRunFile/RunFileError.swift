@@ -1,6 +1,6 @@
 /// A problem in a run file, as one line naming the file, the YAML line and the key:
 /// `run.yaml:7: unknown key 'timestep' in md (did you mean 'timestep_fs'?)`.
-public struct RunFileError: Error, Equatable, CustomStringConvertible {
+public struct RunFileError: Error, Equatable, Codable, Sendable, CustomStringConvertible {
     /// The run file path as given.
     public let file: String
     /// The 1-based YAML line, when known.
