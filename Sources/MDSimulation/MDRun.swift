@@ -35,14 +35,17 @@ public enum MDRun {
         var system = frame.system
         try potential.checkElements(of: system)
         let fixed = try fixedMask(md.fixedAtoms, fromFile: frame.fixedAtoms, count: system.count, key: "md.fixed_atoms")
-        let periodic = system.cell.pbc.isFullyPeriodic
-        let evaluator = try NeighborListEvaluator(potential: potential, skin: runFile.neighborSkin,
-                                                  request: periodic ? .all : .energyAndForces)
-        let forces = evaluator.closure
         let identity = RunIdentity(runFile)
+        // What each evaluation computes: what the integrator needs, plus the virial for the
+        // stats log's pressure in periodic cells.
+        func makeEvaluator(for integrator: AnyIntegrator) throws -> NeighborListEvaluator {
+            let request = integrator.requiredEvaluation.union(system.cell.pbc.isFullyPeriodic ? .virial : [])
+            return try NeighborListEvaluator(potential: potential, skin: runFile.neighborSkin, request: request)
+        }
 
         var integrator: AnyIntegrator
         var state: DynamicsState
+        let evaluator: NeighborListEvaluator
         let seed: UInt64
         if let restart = options.restart {
             let payload = try RestartFile.read(RestartPayload.self, from: restart)
@@ -50,6 +53,7 @@ public enum MDRun {
                                                        system: system, fixed: fixed)
             continuation.notices.forEach { options.notice("restart: \($0)") }
             (integrator, state, seed) = (continuation.integrator, continuation.state, continuation.seed)
+            evaluator = try makeEvaluator(for: integrator)
             if state.step >= md.steps {
                 guard state.step == md.steps else {
                     throw SimulationError.invalidSetting(key: "md.steps", message:
@@ -71,11 +75,13 @@ public enum MDRun {
                 options.notice("md.seed has no effect: \(md.ensemble.name) draws no random numbers and the velocities "
                                + "come from \(runFile.structure)")
             }
-            state = try DynamicsState(system: system, fixed: fixed, forces: forces)
             integrator = try AnyIntegrator(ensemble: md.integratorEnsemble, timeStep: md.timestepFs, seed: seed)
+            evaluator = try makeEvaluator(for: integrator)
+            state = try DynamicsState(system: system, fixed: fixed, forces: evaluator.closure)
         }
+        let forces = evaluator.closure
 
-        let hasPressure = periodic && state.virial != nil
+        let hasPressure = state.pressure != nil
         let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure),
                                      continuing: options.restart != nil, overwrite: options.overwrite,
                                      timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions())
@@ -95,15 +101,13 @@ public enum MDRun {
                 var row = [Double(s.step), s.time, s.potentialEnergy, s.kineticEnergy, s.totalEnergy, s.temperature,
                            integ.conservedEnergy(s)]
                 if hasPressure {
-                    let volume = s.system.cell.volume
-                    row += [volume, pressureGPa(s, volume: volume)]
+                    row += [s.system.cell.volume, (s.pressure ?? .nan) * Units.gigapascalPerEVPerCubicAngstrom]
                 }
                 try outputs.writeStats(step: s.step, row)
             }
             if every.trajectoryEvery > 0 && s.step % every.trajectoryEvery == 0 {
                 try outputs.writeFrame(TrajectorySnapshot(system: s.system, step: s.step, timeFs: s.time,
-                                                          energy: s.potentialEnergy, forces: s.forces,
-                                                          stress: s.virial.map { (-1 / s.system.cell.volume) * $0 }))
+                                                          energy: s.potentialEnergy, forces: s.forces, stress: s.stress))
             }
             if every.restartEvery > 0 && s.step % every.restartEvery == 0 && s.step > startStep {
                 try outputs.writeRestart(payload(s, integ))
@@ -141,14 +145,7 @@ public enum MDRun {
         info["step"] = .int(state.step)
         info["time_fs"] = .double(state.time)
         try outputs.writeFinal(ExtXYZFrame(system: state.system, hasVelocities: true, info: info,
-                                           energy: state.potentialEnergy, forces: state.forces,
-                                           stress: state.virial.map { (-1 / state.system.cell.volume) * $0 }))
-    }
-
-    /// Instantaneous pressure P = (2K + tr W) / (3V), kinetic (ideal-gas) term included, in GPa.
-    static func pressureGPa(_ s: DynamicsState, volume: Double) -> Double {
-        guard let w = s.virial, volume > 0 else { return .nan }
-        return (2 * s.kineticEnergy + w.trace) / (3 * volume) * Units.gigapascalPerEVPerCubicAngstrom
+                                           energy: state.potentialEnergy, forces: state.forces, stress: state.stress))
     }
 
     /// The seed of the initial-velocity stream, independent of the thermostat's stream.

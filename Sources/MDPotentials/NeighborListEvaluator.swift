@@ -2,9 +2,10 @@ import MDCore
 import MDNeighbors
 import MDPotentials
 
-/// Energy (eV) and forces (eV/Å) of a system, as the integrators need them. The MD driver
-/// owns the neighbour list and the potential and passes a closure of this type, so the
-/// integrators work with any ``Potential``.
+/// Energy (eV), forces (eV/Å) and, when requested, the virial (eV) of a system: what
+/// integrators and optimizers call. Drivers own the neighbour list and the potential and pass
+/// a closure of this type (usually ``NeighborListEvaluator/closure``), so dynamics and
+/// relaxations work with any ``Potential``.
 public typealias ForceEvaluator = (AtomicSystem) throws -> Evaluation
 
 /// A force evaluator that keeps a Verlet ``NeighborList`` between calls.
