@@ -37,11 +37,7 @@ public struct DynamicsState: Codable, Sendable, Equatable {
     public init(system: AtomicSystem, fixed: [Bool]? = nil, maxDisplacementPerStep: Double = 1.0,
                 forces: ForceEvaluator) throws {
         try system.validate()
-        let mask = fixed ?? Array(repeating: false, count: system.count)
-        guard mask.count == system.count else {
-            throw DynamicsError.maskLengthMismatch(expected: system.count, got: mask.count)
-        }
-        guard mask.contains(false) else { throw DynamicsError.allAtomsFixed(count: system.count) }
+        let mask = try DynamicsError.checked(fixed, count: system.count)
         try requirePositive("maxDisplacementPerStep", maxDisplacementPerStep, unit: "Å")
         self.system = system
         self.fixed = mask

@@ -68,10 +68,7 @@ public struct FrechetCellFilter: Optimizable {
                 evaluator: @escaping ForceEvaluator) throws {
         guard system.cell.pbc.isFullyPeriodic else { throw OptimizeError.notFullyPeriodic }
         try system.cell.validate()
-        let mask = fixed ?? Array(repeating: false, count: system.count)
-        guard mask.count == system.count else {
-            throw OptimizeError.maskLengthMismatch(expected: system.count, got: mask.count)
-        }
+        let mask = try OptimizeError.checked(fixed, count: system.count, allowAllFixed: true)
         guard pressure.isFinite else {
             throw OptimizeError.invalidParameter(name: "pressure", value: pressure, requirement: "must be finite (GPa)")
         }

@@ -45,11 +45,7 @@ public struct AtomsOptimizable: Optimizable {
     ///   - fixed: per-atom mask (default: none fixed).
     ///   - evaluator: energy and forces of a system.
     public init(system: AtomicSystem, fixed: [Bool]? = nil, evaluator: @escaping ForceEvaluator) throws {
-        let mask = fixed ?? Array(repeating: false, count: system.count)
-        guard mask.count == system.count else {
-            throw OptimizeError.maskLengthMismatch(expected: system.count, got: mask.count)
-        }
-        guard mask.contains(false) else { throw OptimizeError.allAtomsFixed(count: system.count) }
+        let mask = try OptimizeError.checked(fixed, count: system.count)
         self.system = system
         self.fixed = mask
         self.evaluator = evaluator
