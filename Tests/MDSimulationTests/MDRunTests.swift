@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MDCore
 import MDIO
+import TestSupport
 @testable import MDSimulation
 
 @Suite struct MDRunTests {
