@@ -15,6 +15,7 @@
 //   MDSimulation     the driver that binds state, potential, neighbours and integrator
 //   macemd           the command-line tool
 //   macemd-bench     release-mode benchmarks (not tests)
+//   TestSupport      helpers shared by the test targets (Tests/TestSupport)
 import Foundation
 import PackageDescription
 
@@ -74,14 +75,17 @@ let package = Package(
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
         ]),
 
+        // Helpers shared by the test targets (scratch files, fixture lists, test structures).
+        .target(name: "TestSupport", dependencies: ["MDCore"], path: "Tests/TestSupport"),
+
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
-        .testTarget(name: "MDNeighborsTests", dependencies: ["MDNeighbors"], resources: [.copy("Resources")]),
+        .testTarget(name: "MDNeighborsTests", dependencies: ["MDNeighbors", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "MDPotentialsTests", dependencies: ["MDPotentials"]),
         .testTarget(name: "MACETests", dependencies: ["MACE"], exclude: ["Resources"]),
-        .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics"]),
-        .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize"]),
-        .testTarget(name: "MDIOTests", dependencies: ["MDIO"], exclude: ["Resources"]),
-        .testTarget(name: "MDRunFileTests", dependencies: ["MDRunFile"]),
-        .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation", "MDRunFile"]),
+        .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics", "TestSupport"]),
+        .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize", "TestSupport"]),
+        .testTarget(name: "MDIOTests", dependencies: ["MDIO", "TestSupport"], exclude: ["Resources"]),
+        .testTarget(name: "MDRunFileTests", dependencies: ["MDRunFile", "TestSupport"]),
+        .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation", "MDRunFile", "TestSupport"]),
     ]
 )

@@ -51,12 +51,6 @@ public struct DynamicsState: Codable, Sendable, Equatable {
         try updateForces(forces, startPositions: system.positions)
     }
 
-    /// Re-evaluates energy and forces at the current positions, e.g. after the caller changed
-    /// ``system`` (wrapped positions into the cell, changed the cell). Step and time are kept.
-    public mutating func reevaluate(forces: ForceEvaluator) throws {
-        try updateForces(forces, startPositions: system.positions)
-    }
-
     /// Number of atoms that move.
     public var freeCount: Int { fixed.lazy.filter { !$0 }.count }
 

@@ -1,6 +1,7 @@
 import MDCore
 import MDPotentials
 import Testing
+import TestSupport
 @testable import MDDynamics
 
 /// The dynamics layer's pressure: P = (Σ m v⊗v + W)/V, p = tr(P)/3, σ = −W/V.

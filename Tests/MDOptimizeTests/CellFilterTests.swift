@@ -2,6 +2,7 @@ import Foundation
 import MDCore
 import MDPotentials
 import Testing
+import TestSupport
 @testable import MDOptimize
 
 @Suite struct CellFilterTests {
@@ -158,7 +159,7 @@ import Testing
 
 @Suite struct ASEFrechetParityTests {
     /// Same coordinates → same atoms, cell, generalised forces and enthalpy as ASE's
-    /// FrechetCellFilter (fixture from scripts/make_frechet_fixture.py).
+    /// FrechetCellFilter (fixture from scripts/fixtures/make_frechet_fixture.py).
     @Test func matchesASE() throws {
         let f = ASEFrechetFixture.self
         let start = try AtomicSystem(atomicNumbers: [18, 18, 18, 18], positions: f.startPositions,

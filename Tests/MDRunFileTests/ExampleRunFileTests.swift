@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MDRunFile
 
 /// Every example run file in `examples/` is valid under the schema (no key without effect).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MDRunFile
 
 /// Walks every declared key through every task and ensemble: a key given where it has no

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MDRunFile
 
 /// Run files that used to be accepted while doing something other than asked (issue: silent traps).

@@ -3,6 +3,7 @@ import Testing
 import MDCore
 import MDIO
 import MDRunFile
+import TestSupport
 @testable import MDSimulation
 
 @Suite struct RelaxRunTests {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that common readers read a MaceMD AMBER NetCDF trajectory correctly.
 
-    python scripts/check_netcdf_readers.py FILE.nc FILE.xyz
+    python -m scripts.checks.check_netcdf_readers FILE.nc FILE.xyz
 
 FILE.xyz is the extended XYZ trajectory of the same frames (same positions, cell, elements),
 written by MaceMD next to the .nc (the Swift test `AmberTrajectoryTests/writesReaderCheckTrajectory`
@@ -11,8 +11,9 @@ way, with the rotation R solving H R = cellpar_to_cell(cellpar(H)) for periodic 
 for molecules), and compares. Readers: netCDF4 (raw variables), MDAnalysis (NCDF reader, XYZ
 topology), mdtraj (NetCDFTrajectoryFile) and ASE's NetCDFTrajectory (also checks elements).
 Prints one row per reader and exits non-zero when any check fails.
-Needs: pip install netCDF4 MDAnalysis mdtraj ase (in /work/main/.venv-ref).
+Needs: netCDF4, MDAnalysis, mdtraj and ASE (scripts/requirements-ase.txt).
 """
+import argparse
 import sys
 import warnings
 
@@ -134,10 +135,11 @@ def with_ase(nc, ref):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__)
-        return 2
-    nc, xyz = sys.argv[1], sys.argv[2]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("nc", metavar="FILE.nc")
+    parser.add_argument("xyz", metavar="FILE.xyz")
+    args = parser.parse_args()
+    nc, xyz = args.nc, args.xyz
     ref = reference(xyz)
     print(f"{nc}: {len(ref)} frames of {len(ref[0]['numbers'])} atoms, reference {xyz}")
     print(f"{'reader':12s} {'frames':>6s} {'max|dx| A':>12s} {'max dcell':>10s} {'elements':>8s} {'max|dv|':>10s}  result")

@@ -9,8 +9,8 @@ Configurations (all with ASE's EMT calculator: energy, forces, stress):
   fully periodic with the vacuum so stress stays defined), rattled;
 - snapshots from Langevin MD with EMT at 300–1500 K on the 32-atom cell.
 
-Usage:  python3 scripts/make_copper_data.py OUTPUT.xyz [--seed S]
-Needs:  pip install ase numpy        Timing: under a minute.
+Usage:  python -m scripts.training.make_copper_data OUTPUT.xyz [--seed S]
+Needs:  ASE (scripts/requirements-ase.txt)        Timing: under a minute.
 """
 import argparse
 

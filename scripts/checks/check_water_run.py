@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Stability check of a water MD run written by `macemd run`.
 
-Usage:  python3 scripts/check_water_run.py OUTPUT_DIR [--target-K 300] [--skip-ps 2]
+Usage:  python -m scripts.checks.check_water_run OUTPUT_DIR [--target-K 300] [--skip-ps 2]
 
 Reads OUTPUT_DIR/stats.log and the trajectory (trajectory.nc or trajectory.xyz) and
 checks: no NaN in the log; every molecule keeps its O–H bonds (atoms ordered O, H, H per

@@ -1,6 +1,6 @@
 """A small, vectorised flexible SPC/Fw water force field for sampling water geometries.
 
-Used only to generate *configurations* (scripts/make_water_data.py labels them with
+Used only to generate *configurations* (scripts/training/make_water_data.py labels them with
 GFN2-xTB). Parameters from Wu, Tepper & Voth, J. Chem. Phys. 124, 024503 (2006):
 harmonic O–H bonds (k_b = 1059.162 kcal/mol/Å², r0 = 1.012 Å) and H–O–H angles
 (k_θ = 75.90 kcal/mol/rad², θ0 = 113.24°), charges q_O = −0.82 e, q_H = +0.41 e, O–O

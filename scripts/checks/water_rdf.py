@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """O–O radial distribution function of a water trajectory, with its first peak.
 
-Usage:  python3 scripts/water_rdf.py TRAJECTORY.(nc|xyz) [-o rdf.svg] [--skip-ps 2] [--rmax 6]
+Usage:  python -m scripts.checks.water_rdf TRAJECTORY.(nc|xyz) [-o rdf.svg] [--skip-ps 2] [--rmax 6]
 
 Reads the frames with ASE (AMBER NetCDF or extended XYZ), discards the first --skip-ps
 picoseconds as equilibration, histograms all O–O minimum-image distances up to --rmax Å

@@ -3,7 +3,7 @@
 
 Method
 1. Sampling: a periodic box of 32 water molecules (0.997 g/cm³) is equilibrated with the
-   flexible SPC/Fw force field (scripts/spcfw_water.py) under Langevin dynamics at a
+   flexible SPC/Fw force field (scripts/training/spcfw_water.py) under Langevin dynamics at a
    temperature redrawn from 250–400 K every 10 snapshots; snapshots are taken every 100 fs.
 2. Each snapshot gets small extra random displacements of the hydrogens (σ ≈ 0.04 Å along
    the bond, 0.07 Å across) to widen the sampled bond and angle range, and a quarter of the
@@ -12,8 +12,8 @@ Method
    periodic, electronic temperature 300 K) and appended frame by frame to an extended-XYZ
    file with `energy`, `forces` and `stress`, so an interrupted run keeps finished frames.
 
-Usage:  OMP_NUM_THREADS=1 python3 scripts/make_water_data.py OUTPUT.xyz [--frames N] [--seed S]
-Needs:  pip install ase tblite numpy
+Usage:  OMP_NUM_THREADS=1 python -m scripts.training.make_water_data OUTPUT.xyz [--frames N] [--seed S]
+Needs:  ASE, SciPy and tblite (scripts/requirements-ase.txt)
 Timing: one 96-atom GFN2-xTB single point takes 10–30 s on one core of the 2-core
         development machine (measured while other jobs ran); the committed 255 frames took
         85 minutes. The script appends frame by frame and, rerun with the same arguments,
@@ -30,7 +30,8 @@ from ase.calculators.singlepoint import SinglePointCalculator
 from ase.io import write
 from ase.md.langevin import Langevin
 from ase.md.velocitydistribution import MaxwellBoltzmannDistribution
-from spcfw_water import SPCFw
+
+from scripts.training.spcfw_water import SPCFw
 
 WATER_MASS = 18.015  # g/mol
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plain-numpy MACE energy computed from a converted `.safetensors` file alone.
 
-An executable version of scripts/mace_model_format.md: it reads only the tensors
+An executable version of scripts/conversion/mace_model_format.md: it reads only the tensors
 and the config written by mace_convert.py (no torch, no mace, no e3nn) and
 evaluates the energy of a structure the way mace-torch 0.3.16 does. It exists to
 check that the file and the document are sufficient: make_mace_fixtures.py runs
@@ -10,21 +10,21 @@ relative (observed ~1e-16). It is a readable reference for the Swift evaluator,
 not a fast one. Energies only (forces: use the fixtures).
 
 Usage:
-    python3 scripts/mace_numpy_reference.py KIND [KIND ...]
+    python -m scripts.conversion.mace_numpy_reference KIND [KIND ...]
 compares with Tests/MACETests/Resources/KIND.reference.json.
 Needs numpy and ase (for ase.neighborlist.neighbor_list 'ijS'; edge order does
 not matter for the energy).
 """
+import argparse
 import json
 import os
-import sys
 
 import numpy as np
 from ase import Atoms
 from ase.neighborlist import neighbor_list
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mace_convert import read_safetensors  # noqa: E402
+from scripts.conversion.mace_convert import read_safetensors
+from scripts.repo import tests_resources
 
 
 def slices(irr):
@@ -258,8 +258,7 @@ def energy(path, atoms):
     return float((e0 + node).sum())
 
 
-RESOURCES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests",
-                         "MACETests", "Resources") + os.sep
+RESOURCES = str(tests_resources("MACETests")) + os.sep
 
 
 def compare(kind, resources=RESOURCES):
@@ -274,11 +273,8 @@ def compare(kind, resources=RESOURCES):
 
 
 if __name__ == '__main__':
-    R = RESOURCES
-    for kind in sys.argv[1:]:
-        ref = json.load(open(R + kind + '.reference.json'))
-        for s in ref['structures']:
-            atoms = Atoms(numbers=s['numbers'], positions=s['positions'],
-                          cell=s['cell'] if s['cell'] else np.zeros((3, 3)), pbc=s['pbc'])
-            e = energy(R + kind + '.safetensors', atoms)
-            print(f"{kind:20s} {s['name']:16s} numpy {e:+.12f} ref {s['energy']:+.12f} rel {abs(e - s['energy']) / abs(s['energy']):.2e}")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("kinds", nargs="+", metavar="KIND", help="fixture kind, e.g. mp0_small")
+    for kind in parser.parse_args().kinds:
+        for name, e, e_ref in compare(kind):
+            print(f"{kind:20s} {name:16s} numpy {e:+.12f} ref {e_ref:+.12f} rel {abs(e - e_ref) / abs(e_ref):.2e}")

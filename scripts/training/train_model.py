@@ -3,20 +3,21 @@
 held-out test split, converts it for MaceMD and writes a model card.
 
 Usage:
-  TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 python3 scripts/train_model.py PRESET DATA.xyz [--epochs N]
+  TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 python -m scripts.training.train_model PRESET DATA.xyz [--epochs N]
       [--device cpu|cuda] [--work-dir DIR] [--out models/NAME]
 
 PRESET is `water` (GFN2-xTB liquid water, the default model) or `copper` (EMT fcc Cu); it
 fixes the architecture and training settings below. DATA.xyz is an extended-XYZ file whose
-frames carry `energy`, `forces` and `stress` (scripts/make_water_data.py,
-scripts/make_copper_data.py). The frames are shuffled with a fixed seed; 10 % become the
+frames carry `energy`, `forces` and `stress` (scripts/training/make_water_data.py,
+scripts/training/make_copper_data.py). The frames are shuffled with a fixed seed; 10 % become the
 test set, which training never sees (mace-torch takes a further 10 % of the rest for
 validation). Training runs in float64 on the CPU by default (`--device cuda` uses a GPU
 when one is available; the result is the same recipe).
 
 Outputs in --out (default models/PRESET): `PRESET.safetensors` (MaceMD model, converted
-with scripts/mace_convert.py), `PRESET.model` is NOT kept (it is a large pickle),
-`metrics.json` and `MODEL_CARD.md`.
+with scripts/conversion/mace_convert.py), `PRESET.model` is NOT kept (it is a large pickle),
+`metrics.json` and `MODEL_CARD.md`. Runs in the mace-torch environment
+(scripts/requirements-mace.txt).
 """
 import argparse
 import json
@@ -30,7 +31,7 @@ import time
 import numpy as np
 from ase.io import read, write
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from scripts.repo import CONVERTER, ROOT
 
 PRESETS = {
     "water": dict(
@@ -137,7 +138,7 @@ def main():
                "test_frames": len(test), "training_seconds": round(training_seconds),
                "epochs": epochs, "device": args.device}
     target = out / f"{args.preset}.safetensors"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "mace_convert.py"), str(model), str(target)],
+    subprocess.run([sys.executable, str(CONVERTER), str(model), str(target)],
                    check=True, env=env)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     arch = preset["args"]
@@ -165,7 +166,7 @@ Trained by the MaceMD project for examples and tests, **not for production scien
 | energy (meV/atom) | {metrics['test']['energy_mae_meV_per_atom']:.2f} | {metrics['test']['energy_rmse_meV_per_atom']:.2f} |
 | forces (meV/Å) | {metrics['test']['forces_mae_meV_per_A']:.1f} | {metrics['test']['forces_rmse_meV_per_A']:.1f} |
 
-Reproduce: `python3 scripts/train_model.py {args.preset} {args.data}` (see the script's docstring).
+Reproduce: `python -m scripts.training.train_model {args.preset} {args.data}` (see the script's docstring).
 """
     (out / "MODEL_CARD.md").write_text(card)
     print(card)

@@ -2,7 +2,7 @@
 """Convert a pickled mace-torch model into one safetensors file for MaceMD.
 
 Usage:
-    python scripts/mace_convert.py INPUT.model OUTPUT.safetensors [--head NAME]
+    python scripts/conversion/mace_convert.py INPUT.model OUTPUT.safetensors [--head NAME]
 
 INPUT.model is a whole pickled model as `mace_run_train` saves it
 (`torch.save(model, path)`); it is loaded with
@@ -21,7 +21,7 @@ OUTPUT.safetensors holds
 The file layout is written here with struct + json (no `safetensors`
 dependency): 8-byte little-endian header length N, N bytes of JSON header
 (padded with spaces to a multiple of 8), then the raw little-endian data.
-See scripts/mace_model_format.md for every key.
+See scripts/conversion/mace_model_format.md for every key.
 
 Exit status: 0 ok; 2 bad arguments/head; 3 mace-torch missing; 4 bad input.
 The output is written to a temporary file next to OUTPUT and renamed, so a

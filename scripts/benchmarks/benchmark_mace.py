@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""MaceMD vs mace-torch on CPU: energy+forces time, peak memory and parity (issue 7).
+"""MaceMD vs mace-torch on CPU: energy+forces time, peak memory and parity.
 
 Builds two random-weight mace-torch models shaped like MACE-MP-0 (89 elements
 Z = 1..89, r_max 6.0, 10 Bessel functions, polynomial cutoff p = 5, max_ell 3,
@@ -8,7 +8,7 @@ RealAgnosticResidualInteractionBlock, correlation 3, radial MLP [64, 64, 64],
 MLP_irreps 16x0e, avg_num_neighbors 40, ScaleShiftMACE):
     small   hidden irreps 128x0e
     medium  hidden irreps 128x0e+128x1o
-saves them pickled and converts them with scripts/mace_convert.py into a cache
+saves them pickled and converts them with scripts/conversion/mace_convert.py into a cache
 directory (default .build/mace-bench-cache, not committed; reused on later
 runs). Every parameter gets noise p += max(std(p), 0.3) N(0, 1) (fixed seed)
 and the interaction-energy scale is 25, so that forces on rattled Cu are
@@ -41,9 +41,8 @@ extrapolated from runs on 4,000 and 16,384 atoms; if that exceeds 90% of
 MemAvailable the run is skipped with a message (the machine is shared) unless
 --force-large.
 
-Usage:
-    TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 /work/main/.venv-ref/bin/python \\
-        scripts/benchmark_mace.py [--quick] [--models small,medium] [--sizes 4,6]
+Usage (mace-torch environment, scripts/requirements-mace.txt):
+    TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 python -m scripts.benchmarks.benchmark_mace [--quick] [--models small,medium] [--sizes 4,6]
         [--precisions float32,float64] [--repeats 5] [--warmup 1] [--threads 2]
         [--large [--force-large]] [--skip-torch] [--stages] [--bench .build/release/macemd-bench]
         [--cache DIR]
@@ -68,8 +67,8 @@ import warnings
 warnings.filterwarnings("ignore")
 os.environ.setdefault("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from scripts.repo import CONVERTER, ROOT  # noqa: E402
+
 MODELS = {"small": "128x0e", "medium": "128x0e+128x1o"}
 MODEL_SEEDS = {"small": 701, "medium": 702}
 RATTLE_SEED = 7
@@ -131,7 +130,7 @@ def build_model(name: str, cache: str) -> tuple[str, str]:
                 p.add_(max(std, 0.3) * torch.randn(p.shape, generator=gen, dtype=p.dtype))
     model = model.double().eval()
     torch.save(model, model_path)
-    subprocess.run([sys.executable, os.path.join(HERE, "mace_convert.py"), model_path, st_path],
+    subprocess.run([sys.executable, str(CONVERTER), model_path, st_path],
                    check=True)
     return model_path, st_path
 
@@ -215,11 +214,13 @@ def thread_env(threads: int) -> dict:
 
 
 def measure_torch(model_path, structure, precision, args, out_path) -> dict:
-    cmd = [sys.executable, os.path.abspath(__file__), "--torch-worker", "--model", model_path,
+    cmd = [sys.executable, "-m", "scripts.benchmarks.benchmark_mace", "--torch-worker", "--model", model_path,
            "--structure", structure, "--precision", precision, "--output", out_path,
            "--repeats", str(args.repeats), "--warmup", str(args.warmup),
            "--threads", str(args.threads)]
-    return run_json(cmd, env=thread_env(args.threads))
+    env = thread_env(args.threads)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return run_json(cmd, env=env)
 
 
 def measure_macemd(st_path, structure, precision, args, out_path, repeats=None, warmup=None) -> dict:
@@ -316,8 +317,8 @@ def parse(argv):
     p.add_argument("--skip-torch", action="store_true", help="MaceMD only (no parity)")
     p.add_argument("--stages", action="store_true",
                    help="also profile MaceMD per stage (time share, GFLOP/s vs GEMM peak)")
-    p.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "macemd-bench"))
-    p.add_argument("--cache", default=os.path.join(ROOT, ".build", "mace-bench-cache"))
+    p.add_argument("--bench", default=str(ROOT / ".build" / "release" / "macemd-bench"))
+    p.add_argument("--cache", default=str(ROOT / ".build" / "mace-bench-cache"))
     # internal: one mace-torch measurement in a subprocess
     p.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--model", help=argparse.SUPPRESS)
