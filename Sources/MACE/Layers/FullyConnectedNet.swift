@@ -5,7 +5,7 @@
 ///
 /// with σ(z) = c·z·sigmoid(z) the SiLU rescaled to unit second moment (c = 1.679…, e3nn
 /// `normalize2mom`) and no biases. All edges go through one GEMM per layer.
-struct RadialMLP<T: MACEScalar>: Sendable {
+struct FullyConnectedNet<T: MACEScalar>: Sendable {
     struct Layer: Sendable {
         var inputs: Int, outputs: Int
         /// inputs × outputs, 1/√(fan-in) folded in.
@@ -49,7 +49,7 @@ struct RadialMLP<T: MACEScalar>: Sendable {
     }
 
     /// out (rows × outputCount) ← MLP(input (rows × inputCount)); fills `cache` for ``backward``.
-    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T> = Workspace()) {
+    func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T>) {
         cache.preActivations = []
         cache.logistic = []
         var x = input
@@ -73,7 +73,7 @@ struct RadialMLP<T: MACEScalar>: Sendable {
 
     /// Reverse mode: dInput (rows × inputCount) ← ∂E/∂input given dOut = ∂E/∂out.
     /// σ′(z) = c·s·(1 + z(1 − s)), s = sigmoid(z).
-    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T> = Workspace()) {
+    func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T>) {
         var g = dOut
         var keep: Buffer<T>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
