@@ -75,7 +75,8 @@ public enum MDRun {
         let hasPressure = periodic && state.virial != nil
         let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure),
                                      continuing: options.restart != nil, overwrite: options.overwrite,
-                                     timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions())
+                                     timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions(),
+                                     perAtomColumns: KeptColumns.columns(of: frame, fixed: state.fixed))
         defer { try? outputs.close() }
         let startStep = state.step, startTime = state.time
         let totalSteps = options.restart == nil ? md.steps : max(md.steps, state.step)
@@ -110,7 +111,13 @@ public enum MDRun {
         do {
             try integrator.run(&state, steps: max(0, totalSteps - state.step), forces: forces) { s, integ in
                 try record(s, integ)
+                try options.interrupt?.stopIfRequested()
             }
+        } catch let stop as StopRequested {
+            progress.finish()
+            try writeEnd(state, integrator, outputs: outputs, seed: seed, ensembleName: ensembleName)
+            throw RunInterrupted(signal: stop.signal, step: state.step, restartFile: outputs.restartPath,
+                                 finalStructure: outputs.finalPath)
         } catch {
             progress.finish()
             try? writeEnd(state, integrator, outputs: outputs, seed: seed, ensembleName: ensembleName)

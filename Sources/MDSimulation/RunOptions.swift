@@ -6,10 +6,15 @@ public struct RunOptions: Sendable {
     public var quiet: Bool
     /// Replace existing output files instead of refusing to touch them.
     public var overwrite: Bool
+    /// Checked after every step: when it holds a signal, the run writes its restart file and
+    /// final structure and throws ``RunInterrupted`` (nil: never interrupted).
+    public var interrupt: InterruptSignal?
 
-    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false) {
+    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false,
+                interrupt: InterruptSignal? = nil) {
         self.restart = restart
         self.quiet = quiet
         self.overwrite = overwrite
+        self.interrupt = interrupt
     }
 }
