@@ -73,7 +73,7 @@ public enum MDRun {
         }
 
         let hasPressure = periodic && state.virial != nil
-        let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure),
+        let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure, targetTemperature: integrator.targetTemperature != nil),
                                      continuing: options.restart != nil, overwrite: options.overwrite,
                                      timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions(),
                                      perAtomColumns: KeptColumns.columns(of: frame, fixed: state.fixed))
@@ -91,6 +91,7 @@ public enum MDRun {
                     let volume = s.system.cell.volume
                     row += [volume, pressureGPa(s, volume: volume)]
                 }
+                if let target = integ.targetTemperature { row.append(target) }
                 try outputs.writeStats(step: s.step, row)
             }
             if every.trajectoryEvery > 0 && s.step % every.trajectoryEvery == 0 {
