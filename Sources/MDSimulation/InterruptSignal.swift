@@ -43,8 +43,8 @@ public final class InterruptSignal: @unchecked Sendable {
     }
 
     /// Catches `signals` (default SIGINT and SIGTERM). The first sets ``received`` and calls
-    /// `onFirst` (e.g. to print what happens next); a second one restores the default action
-    /// and raises the signal again, which ends the process at once.
+    /// `onFirst` (e.g. to print what happens next); a second one (also two at once) restores
+    /// the default action and sends the signal again, which ends the process at once.
     public static func install(signals: [Int32] = [SIGINT, SIGTERM],
                                onFirst: @escaping @Sendable (Int32) -> Void = { _ in }) -> InterruptSignal {
         let flag = InterruptSignal()
@@ -54,17 +54,25 @@ public final class InterruptSignal: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: flag.queue)
             source.setEventHandler { [weak flag] in
                 guard let flag else { return }
-                if flag.request(number) {
-                    onFirst(number)
-                } else {
-                    signal(number, SIG_DFL)
-                    raise(number)
-                }
+                // A source reports signals that came close together as one event of count > 1.
+                let count = source.data   // (the cycle source → handler → source ends at cancel())
+                let first = flag.request(number)
+                if first { onFirst(number) }
+                if !first || count > 1 { endNow(number) }
             }
             source.resume()
             flag.lock.withLock { flag.sources.append(source) }
         }
         return flag
+    }
+
+    /// Ends the process at once by `signal`'s default action: sent to the process, not to this
+    /// queue's thread (which blocks signals); `_exit(128 + signal)` if it still runs.
+    private static func endNow(_ number: Int32) -> Never {
+        signal(number, SIG_DFL)
+        kill(getpid(), number)
+        usleep(200_000)
+        _exit(exitStatus(number))
     }
 
     /// Stops catching signals and restores their default actions.

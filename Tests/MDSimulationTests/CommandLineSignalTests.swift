@@ -89,8 +89,9 @@ import MDIO
         return false
     }
 
-    func setUp(_ dir: ScratchDirectory) throws {
-        let copper = try Crystal.fcc(atomicNumber: 29, latticeConstant: 3.61, repeats: 2).rattled(amplitude: 0.05, seed: 5)
+    /// A run file for `repeats`³ fcc cells of Cu (4 atoms each) in `dir`.
+    func setUp(_ dir: ScratchDirectory, repeats: Int = 2) throws {
+        let copper = try Crystal.fcc(atomicNumber: 29, latticeConstant: 3.61, repeats: repeats).rattled(amplitude: 0.05, seed: 5)
         try ExtXYZWriter.write([ExtXYZFrame(system: copper)], to: dir.path("cu.xyz"), mode: .overwrite)
         let model = Self.root.appendingPathComponent("models/copper/copper.safetensors").path
         try """
@@ -151,6 +152,27 @@ import MDIO
         let expected: [Double] = (step...(step + 3)).map { Double($0) }
         let lastSteps = Array(continued.column("step")?.suffix(4) ?? [])
         #expect(lastSteps == expected)
+    }
+
+    /// A second SIGTERM while the first is being honoured (during a long step: 256 atoms) ends
+    /// the process at once, by the signal.
+    @Test func secondSignalStopsAtOnce() throws {
+        guard let macemd = try Self.binary() else { return }
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        try setUp(dir, repeats: 4)
+        let child = try Child(macemd, ["run", dir.path("run.yaml"), "--quiet"], in: dir, name: "twice")
+        guard waitForLines(dir.path("out/stats.log"), 2) else {
+            kill(child.pid, SIGKILL)
+            Issue.record("the run wrote no stats lines: \(child.stderr)")
+            return
+        }
+        kill(child.pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(60)
+        while !child.stderr.contains("SIGTERM received"), Date() < deadline { usleep(5_000) }
+        kill(child.pid, SIGTERM)
+        #expect(child.wait())
+        #expect(child.signal == SIGTERM && child.exitStatus == nil, "\(child.stderr)")
     }
 
     /// SIGKILL (a crash) releases the directory lock: the next run may write there.
