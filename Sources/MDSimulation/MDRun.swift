@@ -73,7 +73,8 @@ public enum MDRun {
         }
 
         let hasPressure = periodic && state.virial != nil
-        let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure, targetTemperature: integrator.targetTemperature != nil),
+        let columns = StatsColumn.md(periodic: hasPressure, targetTemperature: integrator.targetTemperature != nil)
+        let outputs = try RunOutputs(runFile.output, system: state.system, columns: columns,
                                      continuing: options.restart != nil, overwrite: options.overwrite,
                                      timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions(),
                                      perAtomColumns: KeptColumns.columns(of: frame, fixed: state.fixed))

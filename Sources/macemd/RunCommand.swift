@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
             let interrupt = InterruptSignal.install { signal in
                 let name = InterruptSignal.name(signal)
                 FileHandle.standardError.write(Data(
-                    "\nmacemd: \(name) received: finishing this step, then writing the restart file and final.xyz (send \(name) again to stop at once)\n".utf8))
+                    "\nmacemd: \(name) received: finishing this step, then writing final.xyz (and restart.json for MD); send \(name) again to stop at once\n".utf8))
             }
             let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite, interrupt: interrupt)
             switch file.task {
