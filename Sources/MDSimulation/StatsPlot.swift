@@ -84,7 +84,8 @@ public struct StatsPlot {
             out += "<rect x=\"\(left)\" y=\"\(y0)\" width=\"\(plotWidth)\" height=\"\(panelHeight)\" fill=\"none\" stroke=\"#444\"/>\n"
             for t in axis.ticks {
                 out += "<line x1=\"\(left - 4)\" x2=\"\(left + plotWidth)\" y1=\"\(py(t))\" y2=\"\(py(t))\" stroke=\"#ddd\"/>"
-                out += "<text x=\"\(left - 6)\" y=\"\(py(t) + 4)\" text-anchor=\"end\">\(StatsPlot.label(t))</text>\n"
+                let text = axis.logScale ? String(format: "%g", t) : StatsPlot.label(t)   // 0.0001, 1e-05
+                out += "<text x=\"\(left - 6)\" y=\"\(py(t) + 4)\" text-anchor=\"end\">\(text)</text>\n"
             }
             for t in xTicks {
                 out += "<line x1=\"\(px(t))\" x2=\"\(px(t))\" y1=\"\(y0)\" y2=\"\(y0 + panelHeight + 4)\" stroke=\"#eee\"/>\n"
