@@ -4,8 +4,8 @@ import MDCore
 extension AmberTrajectoryWriter {
     /// Defines dimensions, variables and attributes of a new file, writes the labels and atom
     /// types, leaves define mode and syncs. Returns the variable ids by name.
-    static func defineHeader(_ file: NetCDFFile, atomicNumbers: [Int], cell: Bool, velocities: Bool, forces: Bool,
-                             programVersion: String) throws -> [String: Int32] {
+    static func defineHeader(_ file: NetCDFFile, atomicNumbers: [Int], cell: Bool, origin: Bool = false,
+                             velocities: Bool, forces: Bool, programVersion: String) throws -> [String: Int32] {
         try file.putAttribute("Conventions", "AMBER")
         try file.putAttribute("ConventionVersion", "1.0")
         try file.putAttribute("program", "MaceMD")
@@ -34,6 +34,12 @@ extension AmberTrajectoryWriter {
             let angles = try file.defineVariable("cell_angles", type: nc_type(NC_DOUBLE), dimensions: [frame, cellAngular])
             try file.putAttribute("units", "degree", variable: angles)
             ids["cell_angles"] = angles
+            if origin {
+                // Not part of the AMBER convention; ASE's NetCDFTrajectory and OVITO read it.
+                let corner = try file.defineVariable("cell_origin", type: nc_type(NC_DOUBLE), dimensions: [frame, cellSpatial])
+                try file.putAttribute("units", "angstrom", variable: corner)
+                ids["cell_origin"] = corner
+            }
         }
         if velocities {
             let v = try file.defineVariable("velocities", type: nc_type(NC_FLOAT), dimensions: [frame, atom, spatial])

@@ -65,6 +65,14 @@ public final class AmberTrajectoryReader {
         return (SIMD3(l), SIMD3(a))
     }
 
+    /// The cell's corner (Å) of `frame` from the `cell_origin` variable (an extension that ASE
+    /// and OVITO read; MaceMD writes it for molecules), or nil when the file has none.
+    public func cellOrigin(frame: Int) throws -> SIMD3<Double>? {
+        let f = try check(frame)
+        guard let id = try file.variableID("cell_origin") else { return nil }
+        return SIMD3(try file.getDoubles(id, "cell_origin", start: [f, 0], count: [1, 3]))
+    }
+
     /// Closes the file (also done on deinit).
     public func close() throws { try file.close() }
 

@@ -23,6 +23,17 @@ public struct OutputFileError: Error, Equatable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
+/// The one overwrite policy of every command: an existing output file is never replaced
+/// unless the user passed `--overwrite`.
+public enum ExistingOutput {
+    /// Throws `PATH: file exists; pass --overwrite to replace it` when `path` exists and
+    /// `overwrite` is false.
+    public static func check(_ path: String, overwrite: Bool) throws {
+        guard !overwrite, FileManager.default.fileExists(atPath: path) else { return }
+        throw OutputFileError(path: path, message: "file exists; pass --overwrite to replace it")
+    }
+}
+
 /// Helpers for output directories.
 public enum OutputDirectory {
     /// Creates `path` (and missing parents) when needed and checks that it is a writable directory.

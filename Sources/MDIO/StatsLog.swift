@@ -50,12 +50,13 @@ extension StatsColumn {
     public static let cellA = StatsColumn("a_A", .fixed(decimals: 6), width: 12)
     public static let cellB = StatsColumn("b_A", .fixed(decimals: 6), width: 12)
     public static let cellC = StatsColumn("c_A", .fixed(decimals: 6), width: 12)
+    public static let targetTemperature = StatsColumn("target_temperature_K", .fixed(decimals: 3), width: 20)
 
     /// `step time_fs epot_eV ekin_eV etot_eV temperature_K conserved_eV`, then `volume_A3 pressure_GPa`
-    /// for periodic systems.
-    public static func md(periodic: Bool) -> [StatsColumn] {
+    /// for periodic systems, then `target_temperature_K` for thermostatted runs.
+    public static func md(periodic: Bool, targetTemperature: Bool = false) -> [StatsColumn] {
         [.step, .timeFs, .potentialEnergy, .kineticEnergy, .totalEnergy, .temperature, .conservedEnergy]
-            + (periodic ? [.volume, .pressure] : [])
+            + (periodic ? [.volume, .pressure] : []) + (targetTemperature ? [.targetTemperature] : [])
     }
 
     /// `step epot_eV fmax_eV_per_A`, then `a_A b_A c_A volume_A3 pressure_GPa` when the cell is relaxed.
@@ -64,12 +65,16 @@ extension StatsColumn {
     }
 }
 
-/// A whitespace-separated text log: one header line `# step time_fs epot_eV …` naming the
+/// A whitespace-separated text log: one header line `      step    time_fs …` naming the
 /// columns (fixed at creation), then one line of right-aligned numbers per call, flushed at
 /// once so that `tail -f` and plots see every line and a killed run loses nothing.
 ///
-/// Appending to an existing non-empty log (restarts) checks that its header names the same
-/// columns and does not repeat the header.
+/// The header has no `#`, as ASE's MDLogger and LAMMPS' thermo output: with one, pandas'
+/// `read_csv(sep=r"\s+")` takes `#` for the first column name and shifts every name by one.
+/// `pandas.read_csv(path, sep=r"\s+")` and `numpy.genfromtxt(path, names=True)` both read it
+/// (`numpy.loadtxt(path, skiprows=1)` too). Appending to an existing non-empty log (restarts)
+/// checks that its header names the same columns (a `#` header of older logs included) and
+/// does not repeat the header.
 public final class StatsLog {
     public let columns: [StatsColumn]
     private let file: TextOutputFile
@@ -82,8 +87,7 @@ public final class StatsLog {
         self.columns = columns
         let header = Self.header(columns)
         if mode == .append, let existing = try Self.firstLine(path), !existing.isEmpty {
-            let names = existing.dropFirst().split(whereSeparator: \.isWhitespace).map(String.init)
-            guard existing.hasPrefix("#"), names == columns.map(\.name) else {
+            guard Self.headerNames(existing) == columns.map(\.name) else {
                 throw OutputFileError(path: path, message: "cannot append: the log's columns are '\(existing)', expected '\(header)'")
             }
             file = try TextOutputFile(path: path, mode: .append)
@@ -94,10 +98,22 @@ public final class StatsLog {
         }
     }
 
-    /// `# step   time_fs …`: names right-aligned over their columns.
-    /// The `#` takes the place of the space that starts every data line.
+    /// `      step    time_fs …`: names right-aligned over their columns, each line starting
+    /// with a space.
     static func header(_ columns: [StatsColumn]) -> String {
-        "#" + columns.map { String(repeating: " ", count: max(0, $0.width - $0.name.count)) + $0.name }.joined(separator: " ")
+        " " + columns.map { String(repeating: " ", count: max(0, $0.width - $0.name.count)) + $0.name }.joined(separator: " ")
+    }
+
+    /// The column names of a header line, or nil when `line` is a data line. A header is a line
+    /// that starts with `#` (older MaceMD logs; the `#` is dropped) or whose first field is not
+    /// a number.
+    public static func headerNames(_ line: String) -> [String]? {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let commented = trimmed.hasPrefix("#")
+        let names = (commented ? String(trimmed.dropFirst()) : trimmed)
+            .split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard commented || (names.first.map { Double($0) == nil } ?? false) else { return nil }
+        return names
     }
 
     /// Writes one line; `values` are in column order and units.

@@ -12,10 +12,14 @@ public struct TrajectorySnapshot: Sendable {
     public var energy: Double?
     public var forces: [SIMD3<Double>]?
     public var stress: Matrix3?
+    /// Other per-atom columns (e.g. `move_mask`, `tags`), written by formats that can hold
+    /// them (extended XYZ); AMBER NetCDF has no place for them.
+    public var arrays: [ExtXYZArray]
 
     public init(system: AtomicSystem, step: Int, timeFs: Double, energy: Double? = nil,
-                forces: [SIMD3<Double>]? = nil, stress: Matrix3? = nil) {
+                forces: [SIMD3<Double>]? = nil, stress: Matrix3? = nil, arrays: [ExtXYZArray] = []) {
         self.system = system
+        self.arrays = arrays
         self.step = step
         self.timeFs = timeFs
         self.energy = energy
@@ -50,14 +54,17 @@ public struct TrajectoryOptions: Sendable {
     }
 }
 
-/// Opens the trajectory writer for `path` by its extension: `.nc` → AMBER NetCDF,
-/// `.xyz`/`.extxyz` → extended XYZ. `.createNew` never touches an existing file; `.append` continues it.
+/// Opens the trajectory writer for `path` by its extension: `.nc` → AMBER NetCDF (always with
+/// a cell; a box around a molecule), `.xyz`/`.extxyz` → extended XYZ. `.createNew` never touches an existing file; `.append` continues it.
 public func makeTrajectoryWriter(path: String, system: AtomicSystem, mode: OutputMode = .createNew,
                                  options: TrajectoryOptions = TrajectoryOptions()) throws -> any TrajectoryWriter {
     let lower = path.lowercased()
     if lower.hasSuffix(".nc") {
+        // Every frame has a cell, a molecule's a box around it, so that ASE, MDAnalysis, mdtraj
+        // and OVITO all read the file (see AmberTrajectoryWriter).
         return try AmberTrajectoryWriter(path: path, atomicNumbers: system.atomicNumbers, mode: mode,
-                                         periodic: !system.cell.pbc.isNonPeriodic, velocities: options.velocities,
+                                         periodic: true, moleculeBox: system.cell.pbc.isNonPeriodic,
+                                         velocities: options.velocities,
                                          forces: options.forces, programVersion: options.programVersion)
     }
     if lower.hasSuffix(".xyz") || lower.hasSuffix(".extxyz") {
@@ -90,8 +97,8 @@ public final class ExtXYZTrajectoryWriter: TrajectoryWriter {
         info["step"] = .int(snapshot.step)
         info["time_fs"] = .double(snapshot.timeFs)
         let frame = ExtXYZFrame(system: snapshot.system, hasVelocities: options.velocities, info: info,
-                                energy: snapshot.energy, forces: options.forces ? snapshot.forces : nil,
-                                stress: snapshot.stress)
+                                arrays: snapshot.arrays, energy: snapshot.energy,
+                                forces: options.forces ? snapshot.forces : nil, stress: snapshot.stress)
         try writer.write(frame)
     }
 

@@ -82,9 +82,15 @@ public enum MDRun {
         let forces = evaluator.closure
 
         let hasPressure = state.pressure != nil
-        let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure),
+        // A restart keeps the columns of the log it appends to (NVT → NVE keeps the target
+        // temperature column, written as NaN).
+        let targetColumn = integrator.targetTemperature != nil
+            || (options.restart != nil && existingLogHasTargetTemperature(runFile.output))
+        let columns = StatsColumn.md(periodic: hasPressure, targetTemperature: targetColumn)
+        let outputs = try RunOutputs(runFile.output, system: state.system, columns: columns,
                                      continuing: options.restart != nil, overwrite: options.overwrite,
-                                     timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions())
+                                     timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions(),
+                                     perAtomColumns: KeptColumns.columns(of: frame, fixed: state.fixed))
         defer { try? outputs.close() }
         let startStep = state.step, startTime = state.time
         let totalSteps = md.steps
@@ -103,6 +109,7 @@ public enum MDRun {
                 if hasPressure {
                     row += [s.system.cell.volume, (s.pressure ?? .nan) * Units.gigapascalPerEVPerCubicAngstrom]
                 }
+                if targetColumn { row.append(integ.targetTemperature ?? .nan) }
                 try outputs.writeStats(step: s.step, row)
             }
             if every.trajectoryEvery > 0 && s.step % every.trajectoryEvery == 0 {
@@ -121,7 +128,13 @@ public enum MDRun {
         do {
             try integrator.run(&state, steps: max(0, totalSteps - state.step), forces: forces) { s, integ in
                 try record(s, integ)
+                try options.interrupt?.stopIfRequested()
             }
+        } catch let stop as StopRequested {
+            progress.finish()
+            try writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator))
+            throw RunInterrupted(signal: stop.signal, step: state.step, restartFile: outputs.restartPath,
+                                 finalStructure: outputs.finalPath)
         } catch {
             progress.finish()
             try? writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator))
@@ -146,6 +159,13 @@ public enum MDRun {
         info["time_fs"] = .double(state.time)
         try outputs.writeFinal(ExtXYZFrame(system: state.system, hasVelocities: true, info: info,
                                            energy: state.potentialEnergy, forces: state.forces, stress: state.stress))
+    }
+
+    /// Whether the stats log a restart appends to already has the `target_temperature_K` column.
+    static func existingLogHasTargetTemperature(_ output: OutputSettings) -> Bool {
+        let path = (output.directory as NSString).appendingPathComponent(output.stats)
+        guard let table = try? StatsTable(contentsOf: URL(fileURLWithPath: path)) else { return false }
+        return table.columns.contains(StatsColumn.targetTemperature.name)
     }
 
     /// The seed of the initial-velocity stream, independent of the thermostat's stream.

@@ -44,44 +44,62 @@ public enum RelaxRun {
                                                   request: periodic ? .all : .energyAndForces)
         let outputs = try RunOutputs(runFile.output, system: system, columns: StatsColumn.relaxation(cell: settings.cell),
                                      continuing: false, overwrite: options.overwrite, timeStepFs: 1,
-                                     trajectoryOptions: TrajectoryOptions(velocities: false, forces: true))
+                                     trajectoryOptions: TrajectoryOptions(velocities: false, forces: true),
+                                     perAtomColumns: KeptColumns.columns(of: frame, fixed: fixed), restartable: false)
         defer { try? outputs.close() }
         var progress = ProgressReporter(quiet: options.quiet)
         let every = runFile.output
         let last = LastEvaluation(evaluator.closure)
+        var latest = (system: system, step: 0)
 
-        let outcome = try relax(system, fixed: fixed, relaxCell: settings.cell, pressure: settings.pressureGPa,
+        func writeFinal(_ structure: AtomicSystem, _ info: ExtXYZInfo) throws -> Evaluation {
+            let evaluation = try last.evaluation(of: structure) ?? evaluator.evaluate(structure)
+            try outputs.writeFinal(ExtXYZFrame(system: structure, hasVelocities: false, info: info,
+                                               energy: evaluation.energy, forces: evaluation.forces,
+                                               stress: periodic ? evaluation.stress(volume: structure.cell.volume) : nil))
+            return evaluation
+        }
+
+        let outcome: RelaxationOutcome
+        do {
+            outcome = try relax(system, fixed: fixed, relaxCell: settings.cell, pressure: settings.pressureGPa,
                                 cellMask: settings.cellMask,
                                 optimizer: settings.optimizer,
                                 fmax: settings.fmaxEVPerA, maxSteps: settings.maxSteps,
                                 evaluator: last.evaluate) { step, current in
-            // `step.energy` is the enthalpy for a cell filter; the log shows the potential energy.
-            let evaluation = last.evaluation(of: current)
-            var row = [Double(step.step), evaluation?.energy ?? step.energy, step.maxForce]
-            if settings.cell {
-                let lengths = current.cell.lengths
-                let stress = evaluation?.stress(volume: current.cell.volume)
-                // Pressure p = −tr(σ)/3 (no kinetic term in a relaxation), in GPa.
-                let pressure = stress.map { -$0.trace / 3 * Units.gigapascalPerEVPerCubicAngstrom } ?? .nan
-                row += [lengths.x, lengths.y, lengths.z, current.cell.volume, pressure]
+                // `step.energy` is the enthalpy for a cell filter; the log shows the potential energy.
+                let evaluation = last.evaluation(of: current)
+                var row = [Double(step.step), evaluation?.energy ?? step.energy, step.maxForce]
+                if settings.cell {
+                    let lengths = current.cell.lengths
+                    let stress = evaluation?.stress(volume: current.cell.volume)
+                    // Pressure p = −tr(σ)/3 (no kinetic term in a relaxation), in GPa.
+                    let pressure = stress.map { -$0.trace / 3 * Units.gigapascalPerEVPerCubicAngstrom } ?? .nan
+                    row += [lengths.x, lengths.y, lengths.z, current.cell.volume, pressure]
+                }
+                if step.step % every.statsEvery == 0 { try outputs.writeStats(step: step.step, row) }
+                if every.trajectoryEvery > 0 && step.step % every.trajectoryEvery == 0 {
+                    try outputs.writeFrame(TrajectorySnapshot(system: current, step: step.step, timeFs: 0,
+                                                              energy: evaluation?.energy, forces: evaluation?.forces))
+                }
+                progress.report(.init(step: step.step, totalSteps: settings.maxSteps, potentialEnergyEV: row[1],
+                                      maxForceEVPerA: step.maxForce))
+                latest = (current, step.step)
+                try options.interrupt?.stopIfRequested()
             }
-            if step.step % every.statsEvery == 0 { try outputs.writeStats(step: step.step, row) }
-            if every.trajectoryEvery > 0 && step.step % every.trajectoryEvery == 0 {
-                try outputs.writeFrame(TrajectorySnapshot(system: current, step: step.step, timeFs: 0,
-                                                          energy: evaluation?.energy, forces: evaluation?.forces))
-            }
-            progress.report(.init(step: step.step, totalSteps: settings.maxSteps, potentialEnergyEV: row[1],
-                                  maxForceEVPerA: step.maxForce))
+        } catch let stop as StopRequested {
+            progress.finish()
+            var info = ExtXYZInfo()
+            info["relaxation_steps"] = .int(latest.step)
+            info["converged"] = .bool(false)
+            _ = try writeFinal(latest.system, info)
+            throw RunInterrupted(signal: stop.signal, step: latest.step, restartFile: nil, finalStructure: outputs.finalPath)
         }
         progress.finish()
-        let evaluation = try last.evaluation(of: outcome.system) ?? evaluator.evaluate(outcome.system)
-        let volume = outcome.system.cell.volume
         var info = ExtXYZInfo()
         info["relaxation_steps"] = .int(outcome.result.steps)
         info["converged"] = .bool(outcome.result.converged)
-        try outputs.writeFinal(ExtXYZFrame(system: outcome.system, hasVelocities: false, info: info,
-                                           energy: evaluation.energy, forces: evaluation.forces,
-                                           stress: periodic ? evaluation.stress(volume: volume) : nil))
+        let evaluation = try writeFinal(outcome.system, info)
         guard outcome.result.converged else {
             throw SimulationError.notConverged(summary: outcome.result.description, lastStructure: outputs.finalPath)
         }

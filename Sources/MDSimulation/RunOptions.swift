@@ -11,12 +11,17 @@ public struct RunOptions: Sendable {
     /// Receives one-line notices about settings that changed meaning (restart continuations,
     /// keys without effect found only once the structure is read). Default: standard error.
     public var notice: @Sendable (String) -> Void
+    /// Checked after every step: when it holds a signal, the run writes its restart file and
+    /// final structure and throws ``RunInterrupted`` (nil: never interrupted).
+    public var interrupt: InterruptSignal?
 
     public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false,
+                interrupt: InterruptSignal? = nil,
                 notice: @escaping @Sendable (String) -> Void = RunOptions.printNotice) {
         self.restart = restart
         self.quiet = quiet
         self.overwrite = overwrite
+        self.interrupt = interrupt
         self.notice = notice
     }
 

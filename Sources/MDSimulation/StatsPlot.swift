@@ -1,15 +1,22 @@
 import Foundation
 
-/// Draws a stats log as an SVG figure: stacked panels sharing the x axis.
+/// Draws a stats log as an SVG figure: stacked panels sharing the x axis, each panel's legend
+/// to the right of it (never over the curves).
 ///
 /// For MD logs the x axis is time (ps) and the panels are energies (potential, total,
-/// conserved; eV), temperature (K) and, when present, pressure (GPa). For relaxation logs
-/// the x axis is the step and the panels are the potential energy and the largest force.
+/// conserved; eV), temperature (K, with the thermostat's target dashed when the log has
+/// `target_temperature_K`) and, when present, pressure (GPa). For relaxation logs the x axis
+/// is the step and the panels are the potential energy and the largest force, on a
+/// logarithmic axis (it falls by orders of magnitude).
 public struct StatsPlot {
     /// One panel: a y-axis label and the named series drawn in it.
     public struct Panel {
         public var label: String
         public var series: [(name: String, values: [Double])]
+        /// Logarithmic y axis (positive values only).
+        public var logScale = false
+        /// Series drawn dashed (reference lines such as a target), by name.
+        public var dashed: Set<String> = []
     }
 
     public var xLabel: String
@@ -33,9 +40,18 @@ public struct StatsPlot {
         let energyNames = [("epot_eV", "potential"), ("etot_eV", "total"), ("conserved_eV", "conserved")]
         let energies = energyNames.compactMap { key, name in table.column(key).map { (name, $0) } }
         if !energies.isEmpty { panels.append(Panel(label: "energy (eV)", series: energies)) }
-        if let t = table.column("temperature_K") { panels.append(Panel(label: "temperature (K)", series: [("T", t)])) }
+        if let t = table.column("temperature_K") {
+            var panel = Panel(label: "temperature (K)", series: [("T", t)])
+            if let target = table.column("target_temperature_K") {
+                panel.series.append(("target", target))
+                panel.dashed = ["target"]
+            }
+            panels.append(panel)
+        }
         if let p = table.column("pressure_GPa") { panels.append(Panel(label: "pressure (GPa)", series: [("p", p)])) }
-        if let f = table.column("fmax_eV_per_A") { panels.append(Panel(label: "max force (eV/Å)", series: [("fmax", f)])) }
+        if let f = table.column("fmax_eV_per_A") {
+            panels.append(Panel(label: "max force (eV/Å)", series: [("fmax", f)], logScale: f.contains { $0 > 0 }))
+        }
         if let v = table.column("volume_A3"), table.column("time_fs") == nil {
             panels.append(Panel(label: "volume (Å³)", series: [("V", v)]))
         }
@@ -45,8 +61,10 @@ public struct StatsPlot {
     }
 
     /// The SVG document.
-    public func svg(width: Double = 720, panelHeight: Double = 190) -> String {
-        let left = 80.0, right = 20.0, top = 40.0, gap = 30.0, bottom = 50.0
+    public func svg(width: Double = 760, panelHeight: Double = 190) -> String {
+        let left = 80.0, top = 40.0, gap = 30.0, bottom = 50.0
+        let hasLegend = panels.contains { $0.series.count > 1 }
+        let right = hasLegend ? 110.0 : 20.0   // the legends' column, right of the panels
         let height = top + Double(panels.count) * (panelHeight + gap) - gap + bottom
         let plotWidth = width - left - right
         let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
@@ -60,14 +78,14 @@ public struct StatsPlot {
         let xTicks = StatsPlot.ticks(xMin, xMax)
         for (k, panel) in panels.enumerated() {
             let y0 = top + Double(k) * (panelHeight + gap)
-            let all = panel.series.flatMap(\.values).filter(\.isFinite)
-            let (yMin, yMax) = StatsPlot.range(all)
+            let axis = YAxis(panel)
             func px(_ v: Double) -> Double { left + (v - xMin) / (xMax - xMin) * plotWidth }
-            func py(_ v: Double) -> Double { y0 + panelHeight - (v - yMin) / (yMax - yMin) * panelHeight }
+            func py(_ v: Double) -> Double { y0 + panelHeight - axis.fraction(v) * panelHeight }
             out += "<rect x=\"\(left)\" y=\"\(y0)\" width=\"\(plotWidth)\" height=\"\(panelHeight)\" fill=\"none\" stroke=\"#444\"/>\n"
-            for t in StatsPlot.ticks(yMin, yMax) {
+            for t in axis.ticks {
                 out += "<line x1=\"\(left - 4)\" x2=\"\(left + plotWidth)\" y1=\"\(py(t))\" y2=\"\(py(t))\" stroke=\"#ddd\"/>"
-                out += "<text x=\"\(left - 6)\" y=\"\(py(t) + 4)\" text-anchor=\"end\">\(StatsPlot.label(t))</text>\n"
+                let text = axis.logScale ? String(format: "%g", t) : StatsPlot.label(t)   // 0.0001, 1e-05
+                out += "<text x=\"\(left - 6)\" y=\"\(py(t) + 4)\" text-anchor=\"end\">\(text)</text>\n"
             }
             for t in xTicks {
                 out += "<line x1=\"\(px(t))\" x2=\"\(px(t))\" y1=\"\(y0)\" y2=\"\(y0 + panelHeight + 4)\" stroke=\"#eee\"/>\n"
@@ -78,18 +96,72 @@ public struct StatsPlot {
             out += "<text transform=\"translate(16,\(y0 + panelHeight / 2)) rotate(-90)\" text-anchor=\"middle\">\(escape(panel.label))</text>\n"
             for (s, series) in panel.series.enumerated() {
                 let color = colors[s % colors.count]
-                let points = zip(x, series.values).filter { $0.1.isFinite }
+                let dash = panel.dashed.contains(series.name) ? " stroke-dasharray=\"6 4\"" : ""
+                let points = zip(x, series.values).filter { axis.contains($0.1) }
                     .map { String(format: "%.2f,%.2f", px($0.0), py($0.1)) }.joined(separator: " ")
-                out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.3\" points=\"\(points)\"/>\n"
+                out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.3\"\(dash) points=\"\(points)\"/>\n"
                 if panel.series.count > 1 {
-                    let lx = left + plotWidth - 110, ly = y0 + 16 + Double(s) * 16
-                    out += "<line x1=\"\(lx)\" x2=\"\(lx + 18)\" y1=\"\(ly - 4)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                    let lx = left + plotWidth + 12, ly = y0 + 16 + Double(s) * 16
+                    out += "<line x1=\"\(lx)\" x2=\"\(lx + 18)\" y1=\"\(ly - 4)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
                     out += "<text x=\"\(lx + 24)\" y=\"\(ly)\">\(escape(series.name))</text>\n"
                 }
             }
         }
         out += "<text x=\"\(left + plotWidth / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(escape(xLabel))</text>\n</svg>\n"
         return out
+    }
+
+    /// A panel's y axis: linear over the padded data range, or logarithmic over whole decades.
+    struct YAxis {
+        let logScale: Bool
+        let low: Double, high: Double   // in log10 units for a log axis
+        let ticks: [Double]
+
+        init(_ panel: Panel) {
+            let values = panel.series.flatMap(\.values).filter(\.isFinite)
+            logScale = panel.logScale
+            if logScale {
+                let logs = values.filter { $0 > 0 }.map(log10)
+                low = floor(logs.min() ?? 0)
+                high = max(low + 1, ceil(logs.max() ?? 1))
+                ticks = stride(from: low, through: high, by: 1).map { pow(10, $0) }
+            } else {
+                (low, high) = StatsPlot.range(values)
+                ticks = StatsPlot.ticks(low, high)
+            }
+        }
+
+        /// Whether `v` can be drawn (finite, and positive on a log axis).
+        func contains(_ v: Double) -> Bool { v.isFinite && (!logScale || v > 0) }
+
+        /// Height of `v` in the panel, 0 at the bottom and 1 at the top.
+        func fraction(_ v: Double) -> Double {
+            ((logScale ? log10(v) : v) - low) / (high - low)
+        }
+    }
+
+    /// The default title: the run's directory (with its parent when it is the usual `out`, e.g.
+    /// `water-nvt/out`; with the file name when that is not `stats.log`) and what the log holds:
+    /// `water-nvt/out: MD, 2 ps (4001 lines), target 300 K` or `cu-relax/out: relaxation, 77 steps`.
+    public static func defaultTitle(statsPath: String, table: StatsTable) -> String {
+        let url = URL(fileURLWithPath: statsPath).standardizedFileURL
+        let directory = url.deletingLastPathComponent()
+        var name = directory.lastPathComponent
+        if name == "out" || name == "output" {
+            name = directory.deletingLastPathComponent().lastPathComponent + "/" + name
+        }
+        if url.lastPathComponent != "stats.log" { name += "/" + url.lastPathComponent }
+        if let time = table.column("time_fs"), let first = time.first, let last = time.last {
+            var title = "\(name): MD, \(label((last - first) / 1000)) ps (\(time.count) lines)"
+            if let target = table.column("target_temperature_K")?.last, target.isFinite {
+                title += ", target \(label(target)) K"
+            }
+            return title
+        }
+        if let steps = table.column("step")?.last {
+            return "\(name): relaxation, \(Int(steps)) steps"
+        }
+        return name
     }
 
     /// Data range padded by 5 %, never empty.

@@ -1,10 +1,12 @@
 import Foundation
+import MDIO
 
-/// A stats log read back: column names from the `#` header line and rows of numbers.
+/// A stats log read back: column names from the header line and rows of numbers.
 ///
-/// The format is MaceMD's stats log: one header line `# name1 name2 ...`, then whitespace-
-/// separated numbers. Later lines starting with `#` (e.g. a repeated header after a
-/// restart) are skipped if they name the same columns.
+/// The format is MaceMD's stats log: one header line `name1 name2 ...` (older logs: `# name1
+/// name2 ...`; see ``StatsLog/headerNames(_:)``), then whitespace-separated numbers. Later
+/// lines starting with `#` (e.g. a repeated header after a restart) are skipped if they name
+/// the same columns.
 public struct StatsTable: Sendable {
     public var columns: [String]
     public var rows: [[Double]]
@@ -16,10 +18,12 @@ public struct StatsTable: Sendable {
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
+            if columns == nil, let names = StatsLog.headerNames(line) {
+                columns = names
+                continue
+            }
             if line.hasPrefix("#") {
-                let names = line.dropFirst().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-                if columns == nil { columns = names }
-                else if names != columns! {
+                guard StatsLog.headerNames(line) == columns else {
                     throw StatsTableError.inconsistentHeader(file: name, line: index + 1)
                 }
                 continue
@@ -69,7 +73,7 @@ public enum StatsTableError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let f): return "\(f): cannot read the file"
-        case .missingHeader(let f): return "\(f): no header line starting with '#' naming the columns"
+        case .missingHeader(let f): return "\(f): no header line naming the columns"
         case .inconsistentHeader(let f, let l): return "\(f):\(l): header names different columns than the first header"
         case .badRow(let f, let l, let reason): return "\(f):\(l): \(reason)"
         }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import MDIO
 import MDSimulation
 
-/// `macemd convert INPUT.model OUTPUT [--head NAME] [--python PATH]`
+/// `macemd convert INPUT.model OUTPUT [--head NAME] [--python PATH] [--overwrite]`
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
@@ -25,8 +26,12 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Python interpreter with mace-torch installed.")
     var python: String = "python3"
 
+    @Flag(help: "Replace the output file if it exists.")
+    var overwrite = false
+
     func run() throws {
         do {
+            try ExistingOutput.check(output, overwrite: overwrite)
             try ModelConverter(python: python).convert(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), head: head)
             print("wrote \(output)")

@@ -12,7 +12,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Writes into output.directory: the trajectory (.nc or .xyz), the stats log, the \
         restart file and final.xyz. Existing output files are never replaced unless \
-        --overwrite is given; --restart FILE continues an MD run and appends to its outputs.
+        --overwrite is given; --restart FILE continues an MD run and appends to its outputs. \
+        SIGINT or SIGTERM finishes the current step, writes the restart file and final.xyz \
+        and exits with status 130 (SIGINT) or 143 (SIGTERM); a second signal stops at once.
         """)
 
     @Argument(help: "The run file (YAML).")
@@ -47,7 +49,12 @@ struct RunCommand: ParsableCommand {
             let modelPath = try file.model ?? DefaultModel.locate().path
             for warning in file.warnings { FileHandle.standardError.write(Data("macemd: warning: \(warning)\n".utf8)) }
             let potential = try loadModel(modelPath, precision: file.precision.rawValue)
-            let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite)
+            let interrupt = InterruptSignal.install { signal in
+                let name = InterruptSignal.name(signal)
+                FileHandle.standardError.write(Data(
+                    "\nmacemd: \(name) received: finishing this step, then writing final.xyz (and restart.json for MD); send \(name) again to stop at once\n".utf8))
+            }
+            let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite, interrupt: interrupt)
             switch file.task {
             case .md:
                 let summary = try MDRun.run(file, potential: potential, options: options)
@@ -58,6 +65,9 @@ struct RunCommand: ParsableCommand {
                 let summary = try RelaxRun.run(file, potential: potential, options: options)
                 print("relaxation \(summary.result); relaxed structure in \(summary.finalStructure)")
             }
+        } catch let interrupted as RunInterrupted {
+            FileHandle.standardError.write(Data("macemd: \(interrupted)\n".utf8))
+            Foundation.exit(interrupted.exitStatus)
         } catch let error as SimulationError {
             if case .notConverged = error {
                 FileHandle.standardError.write(Data("macemd: \(error)\n".utf8))

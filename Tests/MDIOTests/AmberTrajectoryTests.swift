@@ -179,20 +179,25 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
         #expect(throws: NetCDFError.self) { try writer.write(try triclinicSystem(frame: 0), timeInFemtoseconds: 0) }
     }
 
-    /// Writes the trajectory that scripts/checks/check_netcdf_readers.py reads, when MACEMD_NETCDF_OUT=DIR is set.
+    /// Writes the trajectories that scripts/checks/check_netcdf_readers.py reads, when MACEMD_NETCDF_OUT=DIR
+    /// is set: a triclinic crystal, a slab (pbc T T F) and a molecule, through `makeTrajectoryWriter`
+    /// as runs write them, each with the extended-XYZ trajectory of the same frames.
     @Test func writesReaderCheckTrajectory() throws {
         guard let keep = ProcessInfo.processInfo.environment["MACEMD_NETCDF_OUT"] else { return }
         try OutputDirectory.prepare(keep)
-        for (name, periodic, cell) in [("triclinic", true, true), ("molecule", false, false), ("molecule_zero_cell", false, true)] {
-            let nc = "\(keep)/\(name).nc", xyz = "\(keep)/\(name).xyz"
-            let nw = try AmberTrajectoryWriter(path: nc, atomicNumbers: [11, 17, 8, 1], mode: .overwrite, periodic: cell,
-                                               velocities: true, forces: true)
-            let xw = try ExtXYZWriter(path: xyz, mode: .overwrite)
-            for k in 0..<5 {
+        for (name, pbc) in [("triclinic", Periodicity.all), ("slab", Periodicity(true, true, false)), ("molecule", .none)] {
+            func frame(_ k: Int) throws -> AtomicSystem {
                 var system = try triclinicSystem(frame: k)
-                if !periodic { system.cell = .none }
-                try nw.write(system, timeInFemtoseconds: 0.5 * Double(k), forces: forces(frame: k))
-                try xw.write(ExtXYZFrame(system: system, forces: forces(frame: k)))
+                system.cell = pbc.isNonPeriodic ? .none : Cell(vectors: system.cell.vectors, pbc: pbc)
+                return system
+            }
+            let options = TrajectoryOptions(velocities: true, forces: true)
+            let nw = try makeTrajectoryWriter(path: "\(keep)/\(name).nc", system: try frame(0), mode: .overwrite, options: options)
+            let xw = try makeTrajectoryWriter(path: "\(keep)/\(name).xyz", system: try frame(0), mode: .overwrite, options: options)
+            for k in 0..<5 {
+                let snapshot = TrajectorySnapshot(system: try frame(k), step: k, timeFs: 0.5 * Double(k), forces: forces(frame: k))
+                try nw.write(snapshot)
+                try xw.write(snapshot)
             }
             try nw.close()
             try xw.close()

@@ -16,8 +16,8 @@ import TestSupport
         // Every line is flushed: the file is complete before close.
         let text = try lines(path)
         #expect(text.count == 3)
-        #expect(text[0].hasPrefix("#"))
-        #expect(text[0].dropFirst().split(separator: " ").map(String.init)
+        #expect(!text[0].hasPrefix("#"))
+        #expect(text[0].split(separator: " ").map(String.init)
                 == ["step", "time_fs", "epot_eV", "ekin_eV", "etot_eV", "temperature_K", "conserved_eV", "volume_A3", "pressure_GPa"])
         #expect(text[0].count == text[1].count && text[1].count == text[2].count)
         // Each name ends where its numbers end (right-aligned columns).
@@ -45,8 +45,33 @@ import TestSupport
         try again.close()
         let text = try lines(path)
         #expect(text.count == 3)
-        #expect(text.filter { $0.hasPrefix("#") }.count == 1)
+        #expect(text.filter { StatsLog.headerNames($0) != nil }.count == 1)
         #expect(throws: OutputFileError.self) { try StatsLog(path: path, columns: StatsColumn.relaxation(cell: true), mode: .append) }
+    }
+
+    /// What pandas' `read_csv(sep=r"\s+")` does: split every line on whitespace and name the
+    /// columns by the first line's fields. The names must be the columns, one per number (a
+    /// `#` header gave one name too many and shifted them all); `numpy.genfromtxt(names=True)`
+    /// reads the same first line.
+    @Test func headerSplitsLikeTheDataForPandasAndNumpy() throws {
+        let path = try TestFiles.scratchDirectory().appendingPathComponent("stats.log").path
+        let columns = StatsColumn.md(periodic: true, targetTemperature: true)
+        let log = try StatsLog(path: path, columns: columns)
+        try log.write([0, 0, -1.5, 0.25, -1.25, 300, -1.25, 1000, 0.5, 300])
+        try log.close()
+        let text = try lines(path)
+        let header = text[0].split(whereSeparator: \.isWhitespace).map(String.init)
+        let row = text[1].split(whereSeparator: \.isWhitespace)
+        #expect(header == columns.map(\.name))
+        #expect(header.count == row.count)
+        #expect(header.last == "target_temperature_K")
+        // Logs of older versions (`#` header) are still appended to and read.
+        let old = try TestFiles.scratchDirectory().appendingPathComponent("old.log").path
+        try "#      step    epot_eV\n         0  -1.000000\n".write(toFile: old, atomically: true, encoding: .utf8)
+        let again = try StatsLog(path: old, columns: [.step, .potentialEnergy], mode: .append)
+        try again.write([1, -2])
+        try again.close()
+        #expect(try lines(old).count == 3)
     }
 
     @Test func relaxationColumnsWithCell() {

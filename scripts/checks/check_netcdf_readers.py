@@ -9,9 +9,10 @@ writes such pairs when MACEMD_NETCDF_OUT=DIR is set). The .nc holds coordinates 
 standard orientation (a along x, b in the xy plane); the script rotates the XYZ positions the same
 way, with the rotation R solving H R = cellpar_to_cell(cellpar(H)) for periodic cells (identity
 for molecules), and compares. Readers: netCDF4 (raw variables), MDAnalysis (NCDF reader, XYZ
-topology), mdtraj (NetCDFTrajectoryFile) and ASE's NetCDFTrajectory (also checks elements).
+topology), mdtraj (NetCDFTrajectoryFile), ASE's NetCDFTrajectory (also checks elements) and OVITO.
+OVITO (its Python module, pip install ovito: cell, types as atomic numbers) is checked too.
 Prints one row per reader and exits non-zero when any check fails.
-Needs: netCDF4, MDAnalysis, mdtraj and ASE (scripts/requirements-ase.txt).
+Needs: netCDF4, MDAnalysis, mdtraj and ASE (scripts/requirements-ase.txt), and ovito (pip install ovito).
 """
 import argparse
 import sys
@@ -27,25 +28,27 @@ CELL_TOL = 1e-4    # Å and degrees
 
 
 def reference(xyz_path):
-    """Per frame: rotated positions (Å), cellpar [a b c α β γ] with 0 for non-periodic axes, numbers."""
+    """Per frame: rotated positions (Å), the cellpar [a b c α β γ] MaceMD stores, numbers.
+
+    Periodic and partly periodic frames (slabs): the whole cell, positions rotated into its
+    standard orientation. Molecules (no cell): an orthorhombic box of 2 x extent + 10 Å around
+    the atoms, positions as they are."""
     frames = []
     for atoms in read(xyz_path, ":", format="extxyz"):
         pbc = atoms.pbc
-        cellpar = atoms.cell.cellpar()
-        if pbc.all():
+        if pbc.any():
+            cellpar = atoms.cell.cellpar()
             standard = cellpar_to_cell(cellpar)
             rotation = np.linalg.solve(atoms.cell.array, standard)
-        elif not pbc.any():
-            rotation = np.eye(3)
-            cellpar = np.array([0, 0, 0, 90, 90, 90], dtype=float)
         else:
-            raise SystemExit("this check handles fully periodic or non-periodic frames only")
-        cellpar[:3] *= pbc
+            rotation = np.eye(3)
+            extent = atoms.positions.max(axis=0) - atoms.positions.min(axis=0)
+            cellpar = np.concatenate([2 * extent + 10, [90, 90, 90]])
         velocities = None
         if atoms.has("momenta"):  # Å/ps, as AMBER stores them
             velocities = atoms.get_velocities() * units.fs * 1000 @ rotation
         frames.append({"positions": atoms.positions @ rotation, "cellpar": cellpar, "velocities": velocities,
-                       "numbers": atoms.numbers.copy(), "periodic": bool(pbc.all())})
+                       "numbers": atoms.numbers.copy(), "pbc": pbc.copy()})
     return frames
 
 
@@ -124,14 +127,28 @@ def with_ase(nc, ref):
     t = NetCDFTrajectory(nc, "r")
     frames = [t[i] for i in range(len(t))]
     t.close()
-    cells = []
-    for atoms, r in zip(frames, ref):
-        if r["periodic"]:
-            cells.append(atoms.cell.cellpar())
-        else:
-            cells.append(r["cellpar"] if not atoms.pbc.any() else np.full(6, np.inf))
-    return compare("ASE", ref, [a.positions for a in frames], cells, [a.numbers for a in frames],
-                   "(NetCDFTrajectory; pbc from cell_lengths > 0)")
+    # ASE takes an axis of non-zero length as periodic: a slab or a molecule's box reads as pbc T T T.
+    pbc = "pbc " + " ".join("T" if p else "F" for p in frames[0].pbc)
+    return compare("ASE", ref, [a.positions for a in frames], [a.cell.cellpar() for a in frames],
+                   [a.numbers for a in frames], f"(NetCDFTrajectory; {pbc}; pbc from cell_lengths > 0)")
+
+
+def with_ovito(nc, ref):
+    from ovito.io import import_file
+    pipeline = import_file(nc)
+    positions, cells, numbers = [], [], []
+    for frame in range(pipeline.num_frames):
+        data = pipeline.compute(frame)
+        positions.append(np.array(data.particles.positions))
+        h = np.array(data.cell[:, :3]).T   # rows a, b, c
+        lengths = np.linalg.norm(h, axis=1)
+        angles = [np.degrees(np.arccos(np.dot(h[i], h[j]) / (lengths[i] * lengths[j])))
+                  for i, j in ((1, 2), (0, 2), (0, 1))]
+        cells.append(np.concatenate([lengths, angles]))
+        types = data.particles.particle_types
+        numbers.append(np.array(types))
+    pbc = "pbc " + " ".join("T" if p else "F" for p in data.cell.pbc)
+    return compare("OVITO", ref, positions, cells, numbers, f"(ovito {'.'.join(map(str, __import__('ovito').version))}; {pbc}; types = atomic numbers, unnamed)")
 
 
 def main():
@@ -145,7 +162,8 @@ def main():
     print(f"{'reader':12s} {'frames':>6s} {'max|dx| A':>12s} {'max dcell':>10s} {'elements':>8s} {'max|dv|':>10s}  result")
     results = []
     for name, check in (("netCDF4", lambda: with_netcdf4(nc, ref)), ("MDAnalysis", lambda: with_mdanalysis(nc, xyz, ref)),
-                        ("mdtraj", lambda: with_mdtraj(nc, ref)), ("ASE", lambda: with_ase(nc, ref))):
+                        ("mdtraj", lambda: with_mdtraj(nc, ref)), ("ASE", lambda: with_ase(nc, ref)),
+                        ("OVITO", lambda: with_ovito(nc, ref))):
         try:
             results.append(check())
         except Exception as error:  # a reader that cannot read the file is a failed check

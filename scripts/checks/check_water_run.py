@@ -21,7 +21,7 @@ def main():
     parser.add_argument("--target-K", type=float, default=300.0)
     parser.add_argument("--skip-ps", type=float, default=2.0)
     args = parser.parse_args()
-    stats = np.loadtxt(os.path.join(args.directory, "stats.log"))
+    stats = np.loadtxt(os.path.join(args.directory, "stats.log"), skiprows=1)  # one header line (older logs: "# ...")
     header = open(os.path.join(args.directory, "stats.log")).readline().lstrip("#").split()
     col = {name: k for k, name in enumerate(header)}
     ok = True

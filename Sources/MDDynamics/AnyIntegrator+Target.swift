@@ -1,0 +1,15 @@
+import MDDynamics
+
+extension AnyIntegrator {
+    /// The thermostat's target temperature T₀ in K (nil for NVE), logged as
+    /// `target_temperature_K` and drawn by `macemd plot`.
+    public var targetTemperature: Double? {
+        switch self {
+        case .nve: nil
+        case .langevin(let x): x.temperature
+        case .csvr(let x): x.temperature
+        case .noseHoover(let x): x.temperature
+        case .berendsen(let x): x.temperature
+        }
+    }
+}
