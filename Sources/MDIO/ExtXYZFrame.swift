@@ -53,4 +53,11 @@ extension ExtXYZFrame {
         guard let mask = array(named: "move_mask"), case .logical(let flags) = mask.values, mask.width >= 1 else { return nil }
         return (0..<mask.atomCount).filter { i in !(0..<mask.width).contains { flags[i * mask.width + $0] } }
     }
+
+    /// Atoms a `move_mask:L:3` column fixes along some directions only (ASE's FixCartesian): the
+    /// 0-based indices whose three flags differ. Empty without such a column.
+    public var partiallyFixedAtoms: [Int] {
+        guard let mask = array(named: "move_mask"), case .logical(let flags) = mask.values, mask.width > 1 else { return [] }
+        return (0..<mask.atomCount).filter { i in Set((0..<mask.width).map { flags[i * mask.width + $0] }).count > 1 }
+    }
 }

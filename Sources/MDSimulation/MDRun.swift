@@ -34,7 +34,7 @@ public enum MDRun {
         let frame = try StructureFile.read(path: runFile.structure)
         var system = frame.system
         try potential.checkElements(of: system)
-        let fixed = try fixedMask(md.fixedAtoms, fromFile: frame.fixedAtoms, count: system.count, key: "md.fixed_atoms")
+        let fixed = try FixedAtomsSetting.mask(md.fixedAtoms, frame: frame, key: "md.fixed_atoms")
         let identity = RunIdentity(runFile)
         // What each evaluation computes: what the integrator needs, plus the virial for the
         // stats log's pressure in periodic cells.
@@ -172,15 +172,3 @@ public enum MDRun {
     static func velocitySeed(_ seed: UInt64) -> UInt64 { seed ^ 0x9E37_79B9_7F4A_7C15 }
 }
 
-/// The fixed-atom mask from run-file indices and the structure file's `move_mask`.
-func fixedMask(_ indices: [Int], fromFile: [Int]?, count: Int, key: String) throws -> [Bool] {
-    var mask = Array(repeating: false, count: count)
-    for i in indices {
-        guard i >= 0 && i < count else {
-            throw SimulationError.invalidSetting(key: key, message: "atom index \(i) is out of range (the structure has \(count) atoms, indices 0...\(count - 1))")
-        }
-        mask[i] = true
-    }
-    for i in fromFile ?? [] where i >= 0 && i < count { mask[i] = true }
-    return mask
-}

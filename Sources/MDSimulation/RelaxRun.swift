@@ -31,7 +31,7 @@ public enum RelaxRun {
         let frame = try StructureFile.read(path: runFile.structure)
         let system = frame.system
         try potential.checkElements(of: system)
-        let fixed = try fixedMask(settings.fixedAtoms, fromFile: frame.fixedAtoms, count: system.count, key: "relax.fixed_atoms")
+        let fixed = try FixedAtomsSetting.mask(settings.fixedAtoms, frame: frame, key: "relax.fixed_atoms")
         let periodic = system.cell.pbc.isFullyPeriodic
         if settings.cell && !periodic {
             throw SimulationError.invalidSetting(key: "relax.cell", message:
