@@ -56,7 +56,6 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
     func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T>) {
         cache.normalized = []; cache.inverseStd = []; cache.normOut = []
         var x = input
-        var keep: Buffer<T>? = nil
         for (k, layer) in layers.enumerated() {
             let last = k == layers.count - 1
             let zBuffer: Buffer<T>? = last ? nil : ws.buffer(rows * layer.outputs)
@@ -90,17 +89,14 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
             }
             _ = zBuffer
             cache.normalized.append(xhat); cache.inverseStd.append(inv); cache.normOut.append(y)
-            keep = h
             x = UnsafePointer(h.pointer)
         }
-        _ = keep
     }
 
     /// dInput (rows × inputCount) ← ∂E/∂input given dOut.
     /// LayerNorm reverse: dx = s·(ĝ − mean(ĝ) − x̂·mean(ĝ x̂)) with ĝ = dy·γ.
     func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T>) {
         var g = dOut
-        var keep: Buffer<T>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[k]
             let dx = k == 0 ? nil : ws.buffer(rows * layer.inputs)
@@ -124,9 +120,7 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
                 m1 /= T(o); m2 /= T(o)
                 for j in 0..<o { dx[r * o + j] = inv[r] * (dx[r * o + j] - m1 - xhat[r * o + j] * m2) }
             }
-            keep = dx
             g = UnsafePointer(dx.pointer)
         }
-        _ = keep
     }
 }
