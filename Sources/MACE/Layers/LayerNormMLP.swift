@@ -5,6 +5,8 @@
 /// LayerNorm: y = (z − μ)/√(σ² + ε)·γ + β over the features of each row (biased variance).
 /// Plain SiLU (not rescaled). Torch `Linear` stores W as [out, in]: z = x Wᵀ + b.
 struct LayerNormMLP<T: MACEScalar>: Sendable {
+    /// The bare SiLU between layers.
+    static var silu: ScaledActivation<T> { ScaledActivation(.silu, scale: 1) }
     struct Layer: Sendable {
         var inputs: Int, outputs: Int
         /// outputs × inputs (torch layout).
@@ -84,7 +86,7 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
                     xhat[r * o + j] = xh
                     let v = xh * gamma[j] + beta[j]
                     y[r * o + j] = v
-                    h[r * o + j] = v / (1 + T.exp(-v))
+                    h[r * o + j] = Self.silu.value(v)
                 }
             }
             _ = zBuffer
@@ -112,8 +114,7 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
             for r in 0..<rows {
                 var m1: T = 0, m2: T = 0
                 for j in 0..<o {
-                    let v = y[r * o + j], s = 1 / (1 + T.exp(-v))
-                    let gh = dx[r * o + j] * s * (1 + v * (1 - s)) * gamma[j]
+                    let gh = dx[r * o + j] * Self.silu.valueAndDerivative(y[r * o + j]).derivative * gamma[j]
                     dx[r * o + j] = gh
                     m1 += gh; m2 += gh * xhat[r * o + j]
                 }
