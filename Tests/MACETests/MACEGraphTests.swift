@@ -192,5 +192,12 @@ import MDPotentials
         #expect(throws: MACEError.self) { try mace.evaluate(bad, request: .forces) }
         bad = good; bad.owned = [true]
         #expect(throws: MACEError.self) { try mace.evaluate(bad, request: .forces) }
+        bad = good; bad.positions[1] = .zero
+        #expect(throws: MACEError.self) { try mace.evaluate(bad, request: .forces) }
+        // Owned nodes first, as LAMMPS orders them: the ghost adds no energy.
+        let ghost = MACEGraph(positions: good.positions, elements: good.elements, senders: good.senders,
+                              receivers: good.receivers, shifts: good.shifts, ownedCount: 1)
+        let result = try mace.evaluate(ghost, request: .forces)
+        #expect(result.atomEnergies[1] == 0 && result.energy == result.atomEnergies[0])
     }
 }
