@@ -50,6 +50,7 @@ extension MACEModel {
                 elements: elements, graph: graph, edges: edges, workspace: ws, blockWorkspaces: blockWorkspaces,
                 keepIntermediates: options.probe != nil, timer: timer,
                 pairing: options.schedule == .blocked ? nil : EdgePairing(edges))
+            timer?.ended(.other)
             let tapes = computeLayers(h0, context)
             if let probe = options.probe { Self.report(probe, edges: edges, embedding: h0, tapes: tapes) }
             let readout = computeReadouts(tapes, rows: elements.count, workspace: ws)
