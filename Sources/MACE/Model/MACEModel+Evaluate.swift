@@ -109,7 +109,10 @@ extension MACEModel {
 
     /// E_i = E0(z_i) + s·(e_i + Σ_{edges into i} ½V_ZBL f) + μ: the ZBL pair term of each
     /// directed edge goes to its receiver before the scale (mace's `pair_node_energy`), and
-    /// only to owned receivers.
+    /// only to owned receivers (ghost energies are discarded anyway; ``reverseEdgeFeatures``
+    /// applies the same rule to the forces). This ZBL energy reads |r| computed in float64 and
+    /// rounded to T; every other edge stage (and ZBL's gradient) reads |r| computed in T
+    /// (``EdgeGeometry``). The two are the same in float64 and agree to T's precision in float32.
     private func computeNodeEnergies(_ readout: [Double], edges: EdgeFeatures<T>, elements: [Int], owned: [Bool]?) -> [Double] {
         var nodeEnergy = readout
         if let repulsion {
