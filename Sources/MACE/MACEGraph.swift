@@ -39,6 +39,13 @@ public struct MACEGraph: Sendable {
         self.owned = owned
     }
 
+    /// A graph whose first `ownedCount` nodes are owned and the rest ghosts (LAMMPS's order).
+    public init(positions: [SIMD3<Double>], elements: [Int], senders: [Int], receivers: [Int],
+                shifts: [SIMD3<Double>], ownedCount: Int) {
+        self.init(positions: positions, elements: elements, senders: senders, receivers: receivers, shifts: shifts,
+                  owned: positions.indices.map { $0 < ownedCount })
+    }
+
     /// Throws ``MACEError/invalidInput(_:)`` naming the first inconsistent entry.
     func validate(elementCount: Int) throws {
         let n = positions.count
@@ -96,6 +103,9 @@ extension MACEPotential {
         let x = graph.positions, senders = graph.senders, receivers = graph.receivers, shifts = graph.shifts
         let edges = EdgeGraph(nodeCount: x.count, senders: senders, receivers: receivers, cutoff: cutoff) { e in
             x[receivers[e]] - x[senders[e]] + shifts[e]
+        }
+        if let e = edges.lengths.firstIndex(of: 0) {
+            throw MACEError.invalidInput("edge \(edges.inputEdge[e]): nodes \(edges.senders[e]) and \(edges.receivers[e]) are at the same place (r = 0)")
         }
         let wantGradients = wantEdges || request.contains(.forces) || request.contains(.virial)
         let output = switch storage {

@@ -63,6 +63,13 @@ public struct MACEPotential: Potential, Sendable {
     /// The model's elements.
     public var supportedAtomicNumbers: Set<Int>? { Set(config.atomicNumbers) }
 
+    /// Message-passing layers (mace `num_interactions`).
+    public var interactionCount: Int { config.interactionClasses.count }
+
+    /// How far an atom's energy reaches, interactionCount × r_max in Å: a host that splits
+    /// space (see ``MACEGraph``) needs ghost atoms out to this distance from its own atoms.
+    public var receptiveField: Double { Double(interactionCount) * cutoff }
+
     public func evaluate(_ system: AtomicSystem, neighbors: NeighborPairs,
                          request: EvaluationRequest) throws -> Evaluation {
         try evaluate(system, neighbors: neighbors, request: request, profile: nil)

@@ -75,7 +75,8 @@ import MDPotentials
 
     /// The largest energy and force errors of the ranks' sum against the whole system.
     static func decompositionError(_ kind: String, structure: String, replicate: Int, ranks count: Int,
-                                   shellLayers: Double, trimmed: Bool = false) throws -> (energy: Double, force: Double, atomEnergy: Double) {
+                                   shellLayers: Double, trimmed: Bool = false)
+        throws -> (energy: Double, force: Double, atomEnergy: Double, virial: Double) {
         let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind))
         var system = try MACEPotentialTests.structure(kind, structure)
         if replicate > 1 {
@@ -97,9 +98,11 @@ import MDPotentials
         }
         var energy = 0.0, atomEnergies = [Double](repeating: 0, count: system.count)
         var forces = [SIMD3<Double>](repeating: .zero, count: system.count)
+        var virial = Matrix3.zero
         for rank in ranks {
             let result = try mace.evaluate(rank.graph, request: [.forces, .virial])
             energy += result.energy
+            virial += try #require(result.virial)
             for (node, i) in rank.atom.enumerated() {
                 forces[i] += result.forces[node]
                 atomEnergies[i] += result.atomEnergies[node]
@@ -107,38 +110,47 @@ import MDPotentials
         }
         let forceError = zip(forces, whole.forces).map { length($0 - $1) }.max() ?? 0
         let atomError = zip(atomEnergies, try #require(whole.atomEnergies)).map { abs($0 - $1) }.max() ?? 0
-        return (abs(energy - whole.energy), forceError, atomError)
+        let w = try #require(whole.virial)
+        var virialError = 0.0
+        for a in 0..<3 { for b in 0..<3 { virialError = max(virialError, abs(virial[a, b] - w[a, b]) / max(1, abs(w[a, b]))) } }
+        return (abs(energy - whole.energy), forceError, atomError, virialError)
     }
 
-    /// Ghost shell num_interactions × r_max: the ranks reproduce the whole system.
+    /// Ghost shell num_interactions × r_max: the ranks reproduce the whole system (energy,
+    /// forces, per-atom energies, and the virial as the sum of the ranks' virials).
     @Test(arguments: [("mp0_small", "bulk", 2, 2), ("three_layers_corr2", "slab", 2, 3),
                       ("gaussian_agnesi_zbl", "slab", 2, 2), ("nonlinear_edge", "slab", 1, 2), ("density", "slab", 1, 2)])
     func ranksReproduceTheWholeSystem(kind: String, structure: String, replicate: Int, ranks: Int) throws {
-        let layers = try MACEModel<Double>(file: try SafetensorsFile(contentsOf: MACEFixtures.modelURL(kind))).layers.count
+        let mace = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind))
+        let layers = mace.interactionCount
+        #expect(layers == (kind == "three_layers_corr2" ? 3 : 2))
+        #expect(mace.receptiveField == Double(layers) * 4.5 || kind == "gaussian_agnesi_zbl")
         let error = try Self.decompositionError(kind, structure: structure, replicate: replicate, ranks: ranks,
                                                 shellLayers: Double(layers))
         #expect(error.energy <= 1e-10, "\(kind): |ΔE| = \(error.energy) eV")
         #expect(error.force <= 1e-10, "\(kind): max |ΔF| = \(error.force) eV/Å")
         #expect(error.atomEnergy <= 1e-10, "\(kind): max |ΔE_i| = \(error.atomEnergy) eV")
+        #expect(error.virial <= 1e-10, "\(kind): max |ΔW_ab|/max(1, |W_ab|) = \(error.virial)")
     }
 
     /// Only nodes within (num_interactions − 1) × r_max of an owned atom receive edges: the
     /// outer ghosts' edges have no reverse, and the paired schedule runs them unpaired.
     @Test(arguments: [("mp0_small", "bulk", 2, 2), ("three_layers_corr2", "slab", 2, 3), ("density", "slab", 1, 2)])
     func ranksWithOneWayEdgesReproduceTheWholeSystem(kind: String, structure: String, replicate: Int, ranks: Int) throws {
-        let layers = try MACEModel<Double>(file: try SafetensorsFile(contentsOf: MACEFixtures.modelURL(kind))).layers.count
+        let layers = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind)).interactionCount
         let error = try Self.decompositionError(kind, structure: structure, replicate: replicate, ranks: ranks,
                                                 shellLayers: Double(layers), trimmed: true)
         #expect(error.energy <= 1e-10, "\(kind): |ΔE| = \(error.energy) eV")
         #expect(error.force <= 1e-10, "\(kind): max |ΔF| = \(error.force) eV/Å")
         #expect(error.atomEnergy <= 1e-10, "\(kind): max |ΔE_i| = \(error.atomEnergy) eV")
+        #expect(error.virial <= 1e-10, "\(kind): max |ΔW_ab|/max(1, |W_ab|) = \(error.virial)")
     }
 
     /// Negative control: a ghost shell one layer too thin, (num_interactions − 1) × r_max,
     /// misses atoms that the owned energies depend on.
     @Test(arguments: [("mp0_small", "bulk", 2, 2), ("three_layers_corr2", "slab", 2, 3)])
     func thinGhostShellFails(kind: String, structure: String, replicate: Int, ranks: Int) throws {
-        let layers = try MACEModel<Double>(file: try SafetensorsFile(contentsOf: MACEFixtures.modelURL(kind))).layers.count
+        let layers = try MACEPotential(contentsOf: MACEFixtures.modelURL(kind)).interactionCount
         let error = try Self.decompositionError(kind, structure: structure, replicate: replicate, ranks: ranks,
                                                 shellLayers: Double(layers - 1))
         #expect(error.energy > 1e-6 || error.force > 1e-6,
@@ -192,5 +204,12 @@ import MDPotentials
         #expect(throws: MACEError.self) { try mace.evaluate(bad, request: .forces) }
         bad = good; bad.owned = [true]
         #expect(throws: MACEError.self) { try mace.evaluate(bad, request: .forces) }
+        bad = good; bad.positions[1] = .zero
+        #expect(throws: MACEError.self) { try mace.evaluate(bad, request: .forces) }
+        // Owned nodes first, as LAMMPS orders them: the ghost adds no energy.
+        let ghost = MACEGraph(positions: good.positions, elements: good.elements, senders: good.senders,
+                              receivers: good.receivers, shifts: good.shifts, ownedCount: 1)
+        let result = try mace.evaluate(ghost, request: .forces)
+        #expect(result.atomEnergies[1] == 0 && result.energy == result.atomEnergies[0])
     }
 }

@@ -32,8 +32,8 @@ public struct ScaledActivation<T: MACEFloat>: Sendable, Equatable {
     /// s · σ(x).
     @inline(__always) public func value(_ x: T) -> T {
         switch function {
-        case .silu: scale * (x / (1 + T.exp(-x)))
-        case .sigmoid: scale * (1 / (1 + T.exp(-x)))
+        case .silu: scale * x / (1 + T.exp(-x))
+        case .sigmoid: scale / (1 + T.exp(-x))
         case .tanh: scale * T.tanh(x)
         }
     }
@@ -44,10 +44,10 @@ public struct ScaledActivation<T: MACEFloat>: Sendable, Equatable {
         case .silu:
             let e = 1 + T.exp(-x)
             let g = 1 / e
-            return (scale * (x / e), scale * g * (1 + x * (1 - g)))
+            return (scale * x / e, scale * g * (1 + x * (1 - g)))
         case .sigmoid:
             let g = 1 / (1 + T.exp(-x))
-            return (scale * g, scale * g * (1 - g))
+            return (scale / (1 + T.exp(-x)), scale * g * (1 - g))
         case .tanh:
             let t = T.tanh(x)
             return (scale * t, scale * (1 - t * t))

@@ -40,7 +40,9 @@ final class Buffer<T: MACEScalar>: @unchecked Sendable {
 /// Work arrays of one evaluation, kept between evaluations so that large arrays are not
 /// re-allocated (and page-faulted) at every MD step. Buffers are handed out in request order;
 /// the same system size requests the same sequence, so each request reuses its predecessor's
-/// memory. Not thread-safe: one evaluation at a time (see ``WorkspacePool``).
+/// memory. A buffer lives until the evaluation ends (``rewind()``) or, when taken inside
+/// ``withScratch(_:)``, until that scope ends. Not thread-safe: one evaluation at a time (see
+/// ``WorkspacePool``).
 final class Workspace<T: MACEScalar>: @unchecked Sendable {
     private var buffers: [Buffer<T>] = []
     private var cursor = 0
@@ -50,16 +52,17 @@ final class Workspace<T: MACEScalar>: @unchecked Sendable {
     /// Starts a new evaluation: every buffer may be handed out again.
     func rewind() { cursor = 0 }
 
-    /// The position of the next request. Buffers handed out after it can be handed back with
-    /// ``release(to:)``, which keeps the peak memory of an evaluation to what is live at once.
-    var mark: Int { cursor }
+    /// Runs `body`, whose buffers are its own: every buffer handed out inside `body` is handed
+    /// back when it returns (later requests reuse the memory), so nothing taken inside may
+    /// escape it. Buffers taken before the call stay valid.
+    func withScratch<R>(_ body: () throws -> R) rethrows -> R {
+        let mark = cursor
+        defer { cursor = min(cursor, mark) }
+        return try body()
+    }
 
-    /// Hands back every buffer given out since `mark`: later requests reuse their memory, so the
-    /// caller must no longer use them.
-    func release(to mark: Int) { cursor = min(cursor, mark) }
-
-    /// A buffer of `count` scalars, valid until the next ``rewind()`` (or ``release(to:)`` of an
-    /// earlier mark). Zero-filled unless `zeroed` is false, for buffers that are overwritten in full.
+    /// A buffer of `count` scalars, valid until the next ``rewind()`` or the end of the
+    /// ``withScratch(_:)`` call it was taken in. Zero-filled unless `zeroed` is false, for buffers that are overwritten in full.
     func buffer(_ count: Int, zeroed: Bool = true) -> Buffer<T> {
         defer { cursor += 1 }
         if cursor < buffers.count {

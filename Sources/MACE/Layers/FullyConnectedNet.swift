@@ -75,7 +75,6 @@ struct FullyConnectedNet<T: MACEScalar>: Sendable {
     /// σ′(z) = c·s·(1 + z(1 − s)), s = sigmoid(z).
     func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T>) {
         var g = dOut
-        var keep: Buffer<T>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[k]
             let grad = k == 0 ? nil : ws.buffer(rows * layer.inputs, zeroed: false)
@@ -89,9 +88,7 @@ struct FullyConnectedNet<T: MACEScalar>: Sendable {
             let c = layers[k - 1].activationScale ?? 1
             let z = cache.preActivations[k - 1].pointer, s = cache.logistic[k - 1].pointer
             for i in 0..<grad.count { grad[i] *= c * s[i] * (1 + z[i] * (1 - s[i])) }
-            keep = grad
             g = UnsafePointer(grad.pointer)
         }
-        _ = keep
     }
 }

@@ -10,7 +10,8 @@ struct GatedNonlinearity<T: MACEScalar>: Sendable {
     let scalarStart: Int, scalarCount: Int
     let gateStart: Int, gateCount: Int
     let blocks: [GatedBlock]
-    let scalarScale: T, gateScale: T
+    /// σ_s and σ_g with the model's constants.
+    let scalarActivation: ScaledActivation<T>, gateActivation: ScaledActivation<T>
     let dimIn: Int, dimOut: Int
 
     init(_ d: JSONNode) throws {
@@ -20,7 +21,8 @@ struct GatedNonlinearity<T: MACEScalar>: Sendable {
         }
         let s = try d["scalars_slice"].ints(), g = try d["gates_slice"].ints()
         scalarStart = s[0]; scalarCount = s[1]; gateStart = g[0]; gateCount = g[1]
-        scalarScale = T(try d["scalar_cst"].double()); gateScale = T(try d["gate_cst"].double())
+        scalarActivation = ScaledActivation(.silu, scale: T(try d["scalar_cst"].double()))
+        gateActivation = ScaledActivation(.sigmoid, scale: T(try d["gate_cst"].double()))
         dimIn = try d["irreps_in"]["dim"].int(); dimOut = try d["irreps_out"]["dim"].int()
         var out = scalarCount
         var blocks: [GatedBlock] = []
@@ -39,12 +41,12 @@ struct GatedNonlinearity<T: MACEScalar>: Sendable {
     func forward(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>) {
         for k in 0..<scalarCount {
             let v = x[scalarStart + k]
-            y[k] = scalarScale * v / (1 + T.exp(-v))
+            y[k] = scalarActivation.value(v)
         }
         for b in blocks {
             for u in 0..<b.mul {
                 let gv = x[gateStart + b.gateOffset + u]
-                let gate = gateScale / (1 + T.exp(-gv))
+                let gate = gateActivation.value(gv)
                 for m in 0..<b.dimension { y[b.outStart + m * b.mul + u] = gate * x[b.inStart + m * b.mul + u] }
             }
         }
@@ -54,20 +56,18 @@ struct GatedNonlinearity<T: MACEScalar>: Sendable {
     func backward(_ x: UnsafePointer<T>, gradient dy: UnsafePointer<T>, into dx: UnsafeMutablePointer<T>) {
         dx.update(repeating: 0, count: dimIn)
         for k in 0..<scalarCount {
-            let v = x[scalarStart + k], s = 1 / (1 + T.exp(-v))
-            dx[scalarStart + k] = dy[k] * scalarScale * s * (1 + v * (1 - s))
+            dx[scalarStart + k] = dy[k] * scalarActivation.valueAndDerivative(x[scalarStart + k]).derivative
         }
         for b in blocks {
             for u in 0..<b.mul {
-                let gv = x[gateStart + b.gateOffset + u], s = 1 / (1 + T.exp(-gv))
-                let gate = gateScale * s
+                let (gate, slope) = gateActivation.valueAndDerivative(x[gateStart + b.gateOffset + u])
                 var dGate: T = 0
                 for m in 0..<b.dimension {
                     let o = b.outStart + m * b.mul + u, i = b.inStart + m * b.mul + u
                     dGate += dy[o] * x[i]
                     dx[i] += dy[o] * gate
                 }
-                dx[gateStart + b.gateOffset + u] += dGate * gateScale * s * (1 - s)
+                dx[gateStart + b.gateOffset + u] += dGate * slope
             }
         }
     }

@@ -5,6 +5,8 @@
 /// LayerNorm: y = (z − μ)/√(σ² + ε)·γ + β over the features of each row (biased variance).
 /// Plain SiLU (not rescaled). Torch `Linear` stores W as [out, in]: z = x Wᵀ + b.
 struct LayerNormMLP<T: MACEScalar>: Sendable {
+    /// The bare SiLU between layers.
+    static var silu: ScaledActivation<T> { ScaledActivation(.silu, scale: 1) }
     struct Layer: Sendable {
         var inputs: Int, outputs: Int
         /// outputs × inputs (torch layout).
@@ -56,7 +58,6 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
     func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T>) {
         cache.normalized = []; cache.inverseStd = []; cache.normOut = []
         var x = input
-        var keep: Buffer<T>? = nil
         for (k, layer) in layers.enumerated() {
             let last = k == layers.count - 1
             let zBuffer: Buffer<T>? = last ? nil : ws.buffer(rows * layer.outputs)
@@ -85,22 +86,19 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
                     xhat[r * o + j] = xh
                     let v = xh * gamma[j] + beta[j]
                     y[r * o + j] = v
-                    h[r * o + j] = v / (1 + T.exp(-v))
+                    h[r * o + j] = Self.silu.value(v)
                 }
             }
             _ = zBuffer
             cache.normalized.append(xhat); cache.inverseStd.append(inv); cache.normOut.append(y)
-            keep = h
             x = UnsafePointer(h.pointer)
         }
-        _ = keep
     }
 
     /// dInput (rows × inputCount) ← ∂E/∂input given dOut.
     /// LayerNorm reverse: dx = s·(ĝ − mean(ĝ) − x̂·mean(ĝ x̂)) with ĝ = dy·γ.
     func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T>) {
         var g = dOut
-        var keep: Buffer<T>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[k]
             let dx = k == 0 ? nil : ws.buffer(rows * layer.inputs)
@@ -116,17 +114,14 @@ struct LayerNormMLP<T: MACEScalar>: Sendable {
             for r in 0..<rows {
                 var m1: T = 0, m2: T = 0
                 for j in 0..<o {
-                    let v = y[r * o + j], s = 1 / (1 + T.exp(-v))
-                    let gh = dx[r * o + j] * s * (1 + v * (1 - s)) * gamma[j]
+                    let gh = dx[r * o + j] * Self.silu.valueAndDerivative(y[r * o + j]).derivative * gamma[j]
                     dx[r * o + j] = gh
                     m1 += gh; m2 += gh * xhat[r * o + j]
                 }
                 m1 /= T(o); m2 /= T(o)
                 for j in 0..<o { dx[r * o + j] = inv[r] * (dx[r * o + j] - m1 - xhat[r * o + j] * m2) }
             }
-            keep = dx
             g = UnsafePointer(dx.pointer)
         }
-        _ = keep
     }
 }

@@ -94,6 +94,22 @@ struct EdgeBlockScratch<T: MACEScalar> {
     }
 }
 
+/// One edge pass on one block, in the phases a profile tells apart: the edge networks, the
+/// convolution, and (reverse mode) the edge networks' reverse.
+protocol EdgeBlockPass {
+    associatedtype T: MACEScalar
+    /// What the networks phase hands to the later phases (e.g. the convolution weights).
+    associatedtype Networks
+    var layer: InteractionLayer<T> { get }
+    func networks(_ block: EdgeBlock, _ scratch: EdgeBlockScratch<T>) -> Networks
+    func convolution(_ block: EdgeBlock, _ scratch: EdgeBlockScratch<T>, _ networks: Networks)
+    func networksBackward(_ block: EdgeBlock, _ scratch: EdgeBlockScratch<T>, _ networks: Networks)
+}
+
+extension EdgeBlockPass {
+    func networksBackward(_ block: EdgeBlock, _ scratch: EdgeBlockScratch<T>, _ networks: Networks) {}
+}
+
 /// How the blocks of one edge pass are laid out over cores.
 ///
 /// - Unpaired: one row per edge; a block is a run of whole receivers (forward, messages summed
@@ -117,9 +133,20 @@ struct EdgeBlockPlan {
     /// Rows of the edge networks in the pass.
     let rowCount: Int
 
-    /// Calls `body` on every block, on all cores; `target` (nodes × `width`) receives the node sums.
-    func run<T>(_ c: PassContext<T>, target: Buffer<T>, width: Int, scratchCount: Int,
-                _ body: (EdgeBlock, EdgeBlockScratch<T>) -> Void) {
+    /// Runs `pass` on every block, on all cores; `target` (nodes × `width`) receives the node
+    /// sums. Each core records in `split` (when given) the time of the pass's edge networks and
+    /// of its convolution.
+    func run<P: EdgeBlockPass>(_ c: PassContext<P.T>, _ pass: P, target: Buffer<P.T>, width: Int, split: StageProfile.Split?) {
+        let scratchCount = pass.layer.convolution.scratchCount
+        let body = { (block: EdgeBlock, scratch: EdgeBlockScratch<P.T>) in
+            var stopwatch = StageProfile.Stopwatch(split)
+            let networks = pass.networks(block, scratch)
+            stopwatch.lap()
+            pass.convolution(block, scratch, networks)
+            stopwatch.lap()
+            pass.networksBackward(block, scratch, networks)
+            stopwatch.finish()
+        }
         let graph = c.graph
         guard let pairing else {
             let offsets = sums == .atReceivers ? graph.offsets : graph.outgoingOffsets

@@ -15,7 +15,7 @@ extension InteractionLayer {
 
     /// The edge networks' input rows of a block: rows of B itself when the block is a run of
     /// consecutive edges and the networks see B alone, otherwise gathered into block scratch.
-    private func edgeInput(_ c: PassContext<T>, _ block: EdgeBlock, workspace ws: Workspace<T>) -> UnsafePointer<T> {
+    fileprivate func edgeInput(_ c: PassContext<T>, _ block: EdgeBlock, workspace ws: Workspace<T>) -> UnsafePointer<T> {
         let nb = c.radialCount, w = edgeInputWidth(c)
         if nonLinear == nil, let e0 = block.firstEdge { return UnsafePointer(c.radial.pointer + e0 * nb) }
         let rows = ws.buffer(block.rows * w, zeroed: false)
@@ -33,7 +33,7 @@ extension InteractionLayer {
 
     /// w = R(input)·f(r) for the rows of a block (the envelope only when the model puts it on
     /// the weights); also returns R before the envelope when `keepingRaw` (for the backward pass).
-    private func convolutionWeights(_ c: PassContext<T>, _ block: EdgeBlock, input: UnsafePointer<T>,
+    fileprivate func convolutionWeights(_ c: PassContext<T>, _ block: EdgeBlock, input: UnsafePointer<T>,
                                     scratch s: EdgeBlockScratch<T>, keepingRaw: Bool) -> (w: Buffer<T>, raw: Buffer<T>?) {
         let nw = convolution.weightCount, rows = block.rows, ws = s.workspace
         let w = ws.buffer(rows * nw, zeroed: false)
@@ -50,7 +50,7 @@ extension InteractionLayer {
 
     /// Reverse of the envelope in ``convolutionWeights``, given dW = ∂E/∂w and the raw rows R:
     /// adds ∂E/∂f = Σ_k ∂E/∂w_k R_k to `c.dCutoff` and turns dW into ∂E/∂R = f ∂E/∂w, in place.
-    private func envelopeBackward(_ c: PassContext<T>, _ block: EdgeBlock, dW: Buffer<T>, raw: Buffer<T>?) {
+    fileprivate func envelopeBackward(_ c: PassContext<T>, _ block: EdgeBlock, dW: Buffer<T>, raw: Buffer<T>?) {
         guard let f = c.cutoff, let df = c.dCutoff, let raw else { return }
         let nw = convolution.weightCount
         for r in 0..<block.rows {
@@ -64,7 +64,7 @@ extension InteractionLayer {
     /// dRadial(edge(r)) += the B(r) columns of row r of an edge-input gradient (the embedding
     /// columns depend on elements only). A pair's ∂E/∂B goes to its first edge: both edges have
     /// the same B, so forces and virial are those of half on each.
-    private func addRadialGradient(_ c: PassContext<T>, _ block: EdgeBlock, _ dIn: Buffer<T>, into dRadial: Buffer<T>) {
+    fileprivate func addRadialGradient(_ c: PassContext<T>, _ block: EdgeBlock, _ dIn: Buffer<T>, into dRadial: Buffer<T>) {
         let nb = c.radialCount, width = edgeInputWidth(c)
         for r in 0..<block.rows {
             let e = block.edge(r)
@@ -76,35 +76,12 @@ extension InteractionLayer {
     /// and q (one per edge) ← D(B_ij) when the block has a density network.
     func forwardEdges(_ c: PassContext<T>, up: Buffer<T>, messages: Buffer<T>, density q: Buffer<T>?) {
         let plan = EdgeBlockPlan(c, sums: .atReceivers, usesPairs: usesPairs(c))
-        let rows = Double(plan.rowCount), ne = Double(c.edgeCount)
-        let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, nw = convolution.weightCount
-        let graph = c.graph
-        profiled(c.profile, .radialMLP, flops: rows * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
-                 .convolution, flops: ne * convolution.forwardFlopsPerEdge) { split in
-            plan.run(c, target: messages, width: dMid, scratchCount: convolution.scratchCount) { block, s in
-                var stopwatch = StageProfile.Stopwatch(split)
-                let ws = s.workspace
-                let input = edgeInput(c, block, workspace: ws)
-                let (w, _) = convolutionWeights(c, block, input: input, scratch: s, keepingRaw: false)
-                if let density, let q {
-                    let d = ws.buffer(block.rows, zeroed: false)
-                    density.forward(input, rows: block.rows, into: d.pointer, cache: s.densityCache, workspace: ws)
-                    for r in 0..<block.rows {
-                        q[block.edge(r)] = d[r]
-                        if let b = block.partner(r) { q[b] = d[r] }
-                    }
-                }
-                stopwatch.lap()
-                for r in 0..<block.rows {
-                    for side in 0..<block.edgeCount(r) {
-                        let e = block.edge(r, side: side)
-                        convolution.accumulate(x: up.pointer + graph.senders[e] * dEdge, sh: c.sh.pointer + e * c.shCount,
-                                               weights: w.pointer + r * nw, into: s.accumulator + graph.receivers[e] * dMid,
-                                               scratch: s.convolutionScratch)
-                    }
-                }
-                stopwatch.finish()
-            }
+        let split = c.timer.map { _ in StageProfile.Split() }
+        plan.run(c, ForwardEdgePass(layer: self, c: c, up: up, messages: messages, density: q),
+                 target: messages, width: convolution.irrepsOut.dimension, split: split)
+        if let split {
+            c.timer?.ended(split, .radialMLP, flops: Double(plan.rowCount) * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
+                           .convolution, flops: Double(c.edgeCount) * convolution.forwardFlopsPerEdge)
         }
     }
 
@@ -114,54 +91,102 @@ extension InteractionLayer {
     func backwardEdges(_ c: PassContext<T>, up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?,
                        dUp: Buffer<T>, dSH: Buffer<T>, dRadial: Buffer<T>) {
         let plan = EdgeBlockPlan(c, sums: .atSenders, usesPairs: usesPairs(c))
-        let rows = Double(plan.rowCount), ne = Double(c.edgeCount)
-        let nw = convolution.weightCount, width = edgeInputWidth(c)
-        let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, shCount = c.shCount
-        let graph = c.graph
-        profiled(c.profile, .backwardRadialMLP, flops: 2 * rows * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
-                 .backwardConvolution, flops: ne * convolution.backwardFlopsPerEdge) { split in
-            plan.run(c, target: dUp, width: dEdge, scratchCount: convolution.scratchCount) { block, s in
-                var stopwatch = StageProfile.Stopwatch(split)
-                let ws = s.workspace, rowCount = block.rows
-                let input = edgeInput(c, block, workspace: ws)
-                let (w, raw) = convolutionWeights(c, block, input: input, scratch: s, keepingRaw: true)
-                let dW = ws.buffer(rowCount * nw, zeroed: false)
-                stopwatch.lap()
-                for r in 0..<rowCount {
-                    for side in 0..<block.edgeCount(r) {
-                        let e = block.edge(r, side: side), j = graph.senders[e], i = graph.receivers[e]
-                        convolution.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * shCount,
-                                             weights: w.pointer + r * nw, gradient: dM.pointer + i * dMid,
-                                             dx: s.accumulator + j * dEdge, dSH: dSH.pointer + e * shCount,
-                                             dWeights: dW.pointer + r * nw, scratch: s.convolutionScratch,
-                                             accumulateWeights: side == 1)
-                    }
-                }
-                stopwatch.lap()
-                envelopeBackward(c, block, dW: dW, raw: raw)
-                let dIn = ws.buffer(rowCount * width, zeroed: false)
-                radial.backward(dW.pointer, rows: rowCount, cache: s.radialCache, into: dIn.pointer, workspace: ws)
-                addRadialGradient(c, block, dIn, into: dRadial)
-                if let density, let dq {
-                    let q = ws.buffer(rowCount, zeroed: false), g = ws.buffer(rowCount, zeroed: false)
-                    density.forward(input, rows: rowCount, into: q.pointer, cache: s.densityCache, workspace: ws)
-                    for r in 0..<rowCount {
-                        let a = block.edge(r)
-                        if let b = block.partner(r) { g[r] = dq[a] + dq[b] } else { g[r] = dq[a] }
-                    }
-                    density.backward(g.pointer, rows: rowCount, cache: s.densityCache, into: dIn.pointer, workspace: ws)
-                    addRadialGradient(c, block, dIn, into: dRadial)
-                }
-                stopwatch.finish()
+        let split = c.timer.map { _ in StageProfile.Split() }
+        plan.run(c, BackwardEdgePass(layer: self, c: c, up: up, dM: dM, dq: dq, dSH: dSH, dRadial: dRadial),
+                 target: dUp, width: linearUp.dimOut, split: split)
+        if let split {
+            c.timer?.ended(split, .backwardRadialMLP,
+                           flops: 2 * Double(plan.rowCount) * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
+                           .backwardConvolution, flops: Double(c.edgeCount) * convolution.backwardFlopsPerEdge)
+        }
+    }
+}
+
+/// The forward edge pass on one block: weights (and densities) of its rows, then the messages
+/// of its edges, summed at their receivers.
+private struct ForwardEdgePass<T: MACEScalar>: EdgeBlockPass {
+    let layer: InteractionLayer<T>
+    let c: PassContext<T>
+    let up: Buffer<T>, messages: Buffer<T>, density: Buffer<T>?
+
+    func networks(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>) -> Buffer<T> {
+        let ws = s.workspace
+        let input = layer.edgeInput(c, block, workspace: ws)
+        let (w, _) = layer.convolutionWeights(c, block, input: input, scratch: s, keepingRaw: false)
+        if let network = layer.density, let q = density {
+            let d = ws.buffer(block.rows, zeroed: false)
+            network.forward(input, rows: block.rows, into: d.pointer, cache: s.densityCache, workspace: ws)
+            for r in 0..<block.rows {
+                q[block.edge(r)] = d[r]
+                if let b = block.partner(r) { q[b] = d[r] }
+            }
+        }
+        return w
+    }
+
+    func convolution(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>, _ w: Buffer<T>) {
+        let conv = layer.convolution, graph = c.graph
+        let dEdge = layer.linearUp.dimOut, dMid = conv.irrepsOut.dimension, nw = conv.weightCount
+        for r in 0..<block.rows {
+            for side in 0..<block.edgeCount(r) {
+                let e = block.edge(r, side: side)
+                conv.accumulate(x: up.pointer + graph.senders[e] * dEdge, sh: c.sh.pointer + e * c.shCount,
+                                weights: w.pointer + r * nw, into: s.accumulator + graph.receivers[e] * dMid,
+                                scratch: s.convolutionScratch)
             }
         }
     }
 }
 
-/// Runs a parallel region under `profile?.split(…)`, or just runs it (with no split) when
-/// there is no profile.
-private func profiled(_ profile: StageProfile?, _ first: StageProfile.Stage, flops firstFlops: Double,
-                      _ second: StageProfile.Stage, flops secondFlops: Double, _ body: (StageProfile.Split?) -> Void) {
-    guard let profile else { return body(nil) }
-    profile.split(first, flops: firstFlops, second, flops: secondFlops) { body($0) }
+/// The reverse edge pass on one block: the weights recomputed, the convolution's reverse
+/// (∂E/∂h̃ summed at senders, ∂E/∂Y and ∂E/∂w per edge), then the edge networks' reverse.
+private struct BackwardEdgePass<T: MACEScalar>: EdgeBlockPass {
+    let layer: InteractionLayer<T>
+    let c: PassContext<T>
+    let up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?, dSH: Buffer<T>, dRadial: Buffer<T>
+
+    struct Networks {
+        let input: UnsafePointer<T>
+        let w: Buffer<T>, raw: Buffer<T>?, dW: Buffer<T>
+    }
+
+    func networks(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>) -> Networks {
+        let input = layer.edgeInput(c, block, workspace: s.workspace)
+        let (w, raw) = layer.convolutionWeights(c, block, input: input, scratch: s, keepingRaw: true)
+        let dW = s.workspace.buffer(block.rows * layer.convolution.weightCount, zeroed: false)
+        return Networks(input: input, w: w, raw: raw, dW: dW)
+    }
+
+    func convolution(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>, _ n: Networks) {
+        let conv = layer.convolution, graph = c.graph, shCount = c.shCount
+        let dEdge = layer.linearUp.dimOut, dMid = conv.irrepsOut.dimension, nw = conv.weightCount
+        for r in 0..<block.rows {
+            for side in 0..<block.edgeCount(r) {
+                let e = block.edge(r, side: side), j = graph.senders[e], i = graph.receivers[e]
+                conv.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * shCount,
+                              weights: n.w.pointer + r * nw, gradient: dM.pointer + i * dMid,
+                              dx: s.accumulator + j * dEdge, dSH: dSH.pointer + e * shCount,
+                              dWeights: n.dW.pointer + r * nw, scratch: s.convolutionScratch,
+                              accumulateWeights: side == 1)
+            }
+        }
+    }
+
+    func networksBackward(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>, _ n: Networks) {
+        let ws = s.workspace, rows = block.rows
+        layer.envelopeBackward(c, block, dW: n.dW, raw: n.raw)
+        let dIn = ws.buffer(rows * layer.edgeInputWidth(c), zeroed: false)
+        layer.radial.backward(n.dW.pointer, rows: rows, cache: s.radialCache, into: dIn.pointer, workspace: ws)
+        layer.addRadialGradient(c, block, dIn, into: dRadial)
+        if let network = layer.density, let dq {
+            let q = ws.buffer(rows, zeroed: false), g = ws.buffer(rows, zeroed: false)
+            network.forward(n.input, rows: rows, into: q.pointer, cache: s.densityCache, workspace: ws)
+            for r in 0..<rows {
+                let a = block.edge(r)
+                if let b = block.partner(r) { g[r] = dq[a] + dq[b] } else { g[r] = dq[a] }
+            }
+            network.backward(g.pointer, rows: rows, cache: s.densityCache, into: dIn.pointer, workspace: ws)
+            layer.addRadialGradient(c, block, dIn, into: dRadial)
+        }
+    }
 }

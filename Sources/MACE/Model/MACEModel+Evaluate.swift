@@ -36,28 +36,26 @@ extension MACEModel {
     func evaluate(elements: [Int], graph: EdgeGraph, owned: [Bool]?, gradients: Bool,
                   options: EvaluationOptions = .init()) -> ModelOutput {
         workspaces.withWorkspace { ws in
-            let p = options.profile
+            let timer = options.profile.map(StageTimer.init)
             // Forward: edge features, node features layer by layer, node energies.
             let geometry = computeEdgeGeometry(graph)
-            let sh = timed(p, .sphericalHarmonics, flops: Double(graph.count) * sphericalHarmonics.flopsPerEvaluation) {
-                computeY(geometry, workspace: ws)
-            }
-            let radial = timed(p, .radialBasis) {
-                computeRadialEmbedding(graph, geometry, elements: elements, gradients: gradients, workspace: ws)
-            }
+            let sh = computeY(geometry, workspace: ws)
+            timer?.ended(.sphericalHarmonics, flops: Double(graph.count) * sphericalHarmonics.flopsPerEvaluation)
+            let radial = computeRadialEmbedding(graph, geometry, elements: elements, gradients: gradients, workspace: ws)
+            timer?.ended(.radialBasis)
             let edges = EdgeFeatures(graph: graph, geometry: geometry, sh: sh, shCount: sphericalHarmonics.count,
                                      radial: radial, radialCount: radialEmbedding.count)
             let h0 = computeEmbedding(elements, workspace: ws)
             let context = PassContext(
                 elements: elements, graph: graph, edges: edges, workspace: ws, blockWorkspaces: blockWorkspaces,
-                keepIntermediates: options.probe != nil, profile: p,
+                keepIntermediates: options.probe != nil, timer: timer,
                 pairing: options.schedule == .blocked ? nil : EdgePairing(edges))
+            timer?.ended(.other)
             let tapes = computeLayers(h0, context)
             if let probe = options.probe { Self.report(probe, edges: edges, embedding: h0, tapes: tapes) }
-            let readout = timed(p, .readouts) { computeReadouts(tapes, rows: elements.count, workspace: ws) }
-            let energies = timed(p, .readouts) {
-                computeNodeEnergies(readout.energies, edges: edges, elements: elements, owned: owned)
-            }
+            let readout = computeReadouts(tapes, rows: elements.count, workspace: ws)
+            let energies = computeNodeEnergies(readout.energies, edges: edges, elements: elements, owned: owned)
+            timer?.ended(.readouts, flops: Double(elements.count) * readouts.reduce(0) { $0 + $1.flopsPerRow })
             options.probe?("node_energies", energies.map { Double(T($0)) })
             var energy = 0.0
             for (i, e) in energies.enumerated() where owned?[i] ?? true { energy += e }
@@ -65,13 +63,11 @@ extension MACEModel {
             guard gradients else { return ModelOutput(energy: energy, nodeEnergies: nodeEnergies, edgeGradients: []) }
 
             // Reverse: readouts, layers from last to first, edge features.
-            let dOut = timed(p, .readouts) {
-                reverseReadouts(readout.caches, tapes: tapes, rows: elements.count, owned: owned, workspace: ws)
-            }
+            let dOut = reverseReadouts(readout.caches, tapes: tapes, rows: elements.count, owned: owned, workspace: ws)
+            timer?.ended(.readouts, flops: Double(elements.count) * readouts.reduce(0) { $0 + $1.flopsPerRow })
             let (dSH, dRadial) = reverseLayers(tapes, dOut: dOut, context)
-            let grads = timed(p, .backwardEdges) {
-                reverseEdgeFeatures(edges, dSH: dSH, dRadial: dRadial, elements: elements, owned: owned)
-            }
+            let grads = reverseEdgeFeatures(edges, dSH: dSH, dRadial: dRadial, elements: elements, owned: owned)
+            timer?.ended(.backwardEdges)
             return ModelOutput(energy: energy, nodeEnergies: nodeEnergies, edgeGradients: grads)
         }
     }
@@ -113,7 +109,10 @@ extension MACEModel {
 
     /// E_i = E0(z_i) + s·(e_i + Σ_{edges into i} ½V_ZBL f) + μ: the ZBL pair term of each
     /// directed edge goes to its receiver before the scale (mace's `pair_node_energy`), and
-    /// only to owned receivers.
+    /// only to owned receivers (ghost energies are discarded anyway; ``reverseEdgeFeatures``
+    /// applies the same rule to the forces). This ZBL energy reads |r| computed in float64 and
+    /// rounded to T; every other edge stage (and ZBL's gradient) reads |r| computed in T
+    /// (``EdgeGeometry``). The two are the same in float64 and agree to T's precision in float32.
     private func computeNodeEnergies(_ readout: [Double], edges: EdgeFeatures<T>, elements: [Int], owned: [Bool]?) -> [Double] {
         var nodeEnergy = readout
         if let repulsion {

@@ -9,7 +9,8 @@
 struct Readout<T: MACEScalar>: Sendable {
     /// The linear maps in order; σ and the head mask act between consecutive ones.
     let linears: [EquivariantLinear<T>]
-    let activationScale: T
+    /// σ: e3nn's normalised SiLU with the model's constant.
+    let activation: ScaledActivation<T>
     /// Hidden units [start, end) kept for the chosen head (the others are masked to zero).
     let keptHidden: Range<Int>
     let head: Int
@@ -40,12 +41,12 @@ struct Readout<T: MACEScalar>: Sendable {
             guard acts.count == 1, try acts[0]["name"].string() == "silu" else {
                 throw MACEError.unsupported("readouts.\(r): readout activation other than silu")
             }
-            activationScale = T(try acts[0]["effective_scale"].double())
+            activation = ScaledActivation(.silu, scale: T(try acts[0]["effective_scale"].double()))
             let hidden = linears[0].dimOut
             let per = hidden / max(headCount, 1)
             keptHidden = headCount > 1 ? (head * per)..<((head + 1) * per) : 0..<hidden
         } else {
-            activationScale = 1
+            activation = ScaledActivation(.silu, scale: 1)
             keptHidden = 0..<0
         }
     }
@@ -68,7 +69,7 @@ struct Readout<T: MACEScalar>: Sendable {
             for n in 0..<rows { for j in 0..<w {
                 let z = y[n * w + j]
                 cache?[cacheOffset + n * w + j] = z
-                y[n * w + j] = keptHidden.contains(j) ? activationScale * z / (1 + T.exp(-z)) : 0
+                y[n * w + j] = keptHidden.contains(j) ? activation.value(z) : 0
             } }
             cacheOffset += rows * w
         }
@@ -91,8 +92,7 @@ struct Readout<T: MACEScalar>: Sendable {
             cacheEnd -= rows * w
             for n in 0..<rows { for j in 0..<w {
                 guard keptHidden.contains(j), let cache else { gIn[n * w + j] = 0; continue }
-                let z = cache[cacheEnd + n * w + j], s = 1 / (1 + T.exp(-z))
-                gIn[n * w + j] *= activationScale * s * (1 + z * (1 - s))
+                gIn[n * w + j] *= activation.valueAndDerivative(cache[cacheEnd + n * w + j]).derivative
             } }
             g = gIn
         }

@@ -50,30 +50,7 @@ public final class StageProfile: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` (a phase that occupies the whole machine) and charges its wall time × cores.
-    func phase<R>(_ stage: Stage, flops: Double = 0, _ body: () -> R) -> R {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let result = body()
-        add(stage, seconds: Double(cores) * Self.seconds(since: start), flops: flops)
-        return result
-    }
-
-    /// Runs a parallel region whose per-core work is split between two stages: `body` gets a
-    /// ``Split`` on which each core records the time it spent in each; the region's wall time ×
-    /// cores is then shared out in those proportions.
-    func split(_ first: Stage, flops firstFlops: Double, _ second: Stage, flops secondFlops: Double,
-               _ body: (Split) -> Void) {
-        let split = Split()
-        let start = DispatchTime.now().uptimeNanoseconds
-        body(split)
-        let total = Double(cores) * Self.seconds(since: start)
-        let (a, b) = split.totals
-        let share = a + b > 0 ? a / (a + b) : 0.5
-        add(first, seconds: total * share, flops: firstFlops)
-        add(second, seconds: total * (1 - share), flops: secondFlops)
-    }
-
-    /// Per-core time of the two stages of a ``split(_:flops:_:flops:_:)`` region.
+    /// Per-core time of the two stages of a parallel region.
     final class Split: @unchecked Sendable {
         private let lock = NSLock()
         private var first = 0.0, second = 0.0
@@ -81,7 +58,7 @@ public final class StageProfile: @unchecked Sendable {
         var totals: (Double, Double) { lock.withLock { (first, second) } }
     }
 
-    /// One core's timer inside a ``split(_:flops:_:flops:_:)`` region: the time runs for the
+    /// One core's timer inside a split region (see ``StageTimer/ended(_:_:flops:_:flops:)``): the time runs for the
     /// first stage until ``lap()``, then for the second until the next ``lap()``, and so on;
     /// ``finish()`` adds both totals to the split. It does nothing without a split.
     struct Stopwatch {
@@ -111,16 +88,34 @@ public final class StageProfile: @unchecked Sendable {
             split.add(first: first, second: second)
         }
     }
-
-    static func seconds(since start: UInt64) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-    }
 }
 
-/// Runs `body` under `profile?.phase(stage, …)`, or just runs it when there is no profile.
-@inline(__always)
-func timed<R>(_ profile: StageProfile?, _ stage: StageProfile.Stage, flops: @autoclosure () -> Double = 0,
-              _ body: () -> R) -> R {
-    guard let profile else { return body() }
-    return profile.phase(stage, flops: flops(), body)
+/// The clock of one evaluation: the evaluation tells it when each stage ends, and it charges
+/// the wall time since the previous call × cores to that stage in ``profile``. The arithmetic
+/// never sees it; without a profile there is no timer.
+final class StageTimer {
+    let profile: StageProfile
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    init(_ profile: StageProfile) { self.profile = profile }
+
+    /// `stage`, which did `flops` operations, has just ended.
+    func ended(_ stage: StageProfile.Stage, flops: Double = 0) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        profile.add(stage, seconds: Double(profile.cores) * Double(now - last) * 1e-9, flops: flops)
+        last = now
+    }
+
+    /// A parallel region whose cores recorded in `split` the time they spent in `first` and
+    /// `second` has just ended: its wall time × cores is shared out in those proportions.
+    func ended(_ split: StageProfile.Split, _ first: StageProfile.Stage, flops firstFlops: Double,
+               _ second: StageProfile.Stage, flops secondFlops: Double) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let total = Double(profile.cores) * Double(now - last) * 1e-9
+        let (a, b) = split.totals
+        let share = a + b > 0 ? a / (a + b) : 0.5
+        profile.add(first, seconds: total * share, flops: firstFlops)
+        profile.add(second, seconds: total * (1 - share), flops: secondFlops)
+        last = now
+    }
 }
