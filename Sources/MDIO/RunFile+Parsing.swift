@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 extension RunFile {
-    static let topKeys = ["structure", "model", "precision", "task", "md", "relax", "output", "neighbor_skin_A"]
+    static let topKeys = ["structure", "model", "head", "precision", "task", "md", "relax", "output", "neighbor_skin_A"]
     static let mdKeys = ["ensemble", "timestep_fs", "steps", "temperature_K", "friction_per_ps", "thermostat_time_fs",
                          "nose_hoover_chain", "seed", "initial_temperature_K", "fixed_atoms"]
     static let relaxKeys = ["optimizer", "fmax_eV_per_A", "max_steps", "cell", "pressure_GPa", "cell_mask", "fixed_atoms"]
@@ -50,6 +50,7 @@ extension RunFile {
         run.output = OutputSettings(task: run.task)
         run.output.directory = baseDirectory
         if let model = try top.string("model") { run.model = resolve(model) }
+        run.head = try top.string("head")
         run.precision = try top.choice("precision", Precision.self) ?? .float64
         run.neighborSkin = try top.double("neighbor_skin_A", unit: "Å", 0...5) ?? 0.5
         if checkFiles {

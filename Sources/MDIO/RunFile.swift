@@ -26,6 +26,9 @@ public struct RunFile: Codable, Equatable, Sendable {
     public var structure: String
     /// `model` (optional): the MACE model file, resolved path; nil means the default model.
     public var model: String?
+    /// `head` (optional): head of a multi-head model to evaluate; nil means the head chosen when
+    /// the model was converted (`macemd convert --head`). `macemd run --head` overrides it.
+    public var head: String?
     /// `precision`: `float32` or `float64`. Default `float64`.
     public var precision: Precision
     /// `task`: `md` or `relax`. Default `md`.
@@ -53,7 +56,7 @@ public struct RunFile: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case structure, model, precision, task, md, relax, output
+        case structure, model, head, precision, task, md, relax, output
         case neighborSkin = "neighbor_skin_A"
     }
 }
