@@ -76,6 +76,7 @@ public enum RelaxRun {
         let evaluation = try last.evaluation(of: outcome.system) ?? evaluator.evaluate(outcome.system)
         let volume = outcome.system.cell.volume
         var info = ExtXYZInfo()
+        for (key, value) in options.metadata.sorted(by: { $0.key < $1.key }) { info[key] = .string(value) }
         info["relaxation_steps"] = .int(outcome.result.steps)
         info["converged"] = .bool(outcome.result.converged)
         try outputs.writeFinal(ExtXYZFrame(system: outcome.system, hasVelocities: false, info: info,

@@ -6,10 +6,14 @@ public struct RunOptions: Sendable {
     public var quiet: Bool
     /// Replace existing output files instead of refusing to touch them.
     public var overwrite: Bool
+    /// What the run records about itself in its outputs, e.g. `model`, `head` and `precision`
+    /// (see ``ModelChoice/metadata(_:path:)``); written into final.xyz's comment line.
+    public var metadata: [String: String]
 
-    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false) {
+    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false, metadata: [String: String] = [:]) {
         self.restart = restart
         self.quiet = quiet
         self.overwrite = overwrite
+        self.metadata = metadata
     }
 }

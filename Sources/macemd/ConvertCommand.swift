@@ -25,9 +25,17 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Python interpreter with mace-torch installed.")
     var python: String = "python3"
 
+    @Option(help: "Cores PyTorch may use (default: $MACEMD_NUM_THREADS, else PyTorch's choice).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+    }
+
     func run() throws {
         do {
-            try ModelConverter(python: python).convert(
+            let threads = try ThreadCount.resolve(option: threads)
+            try ModelConverter(python: python, threads: threads).convert(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), head: head)
             print("wrote \(output)")
         } catch {

@@ -3,7 +3,7 @@ import Foundation
 import MDIO
 import MDSimulation
 
-/// `macemd run RUN.yaml [--steps N] [--output DIR] [--restart FILE] [--quiet] [--overwrite]`
+/// `macemd run RUN.yaml [--steps N] [--output DIR] [--restart FILE] [--head H] [--threads N] [--quiet] [--overwrite]`
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -26,6 +26,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Continue an MD run from this restart file.")
     var restart: String?
 
+    @OptionGroup var modelOptions: ModelOptions
+
     @Flag(help: "Print no progress.")
     var quiet = false
 
@@ -43,9 +45,13 @@ struct RunCommand: ParsableCommand {
             if let output {
                 file.output.directory = URL(fileURLWithPath: output).standardizedFileURL.path
             }
-            let modelPath = try file.model ?? DefaultModel.locate().path
-            let potential = try loadModel(modelPath, precision: file.precision.rawValue)
-            let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite)
+            let choice = try ModelChoice(runFile: file, headOption: modelOptions.head,
+                                         threads: try modelOptions.resolvedThreads())
+            let mace = try choice.load()
+            if !quiet { say(ModelChoice.summary(mace, path: choice.path)) }
+            let potential = FiniteCheckedPotential(mace)
+            let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite,
+                                     metadata: ModelChoice.metadata(mace, path: choice.path))
             switch file.task {
             case .md:
                 let summary = try MDRun.run(file, potential: potential, options: options)
