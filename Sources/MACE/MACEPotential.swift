@@ -43,7 +43,7 @@ public struct MACEPotential: Potential, Sendable {
     ///     else the only head or the one named "default"; see ``ModelHead``).
     ///   - threads: the most cores one evaluation runs on (nil: all the process may use).
     /// - Throws: ``SafetensorsError`` or ``MACEError`` naming the file or setting; a mace-torch
-    ///   model given in place of a converted one is named as such, with the command that converts it.
+    ///   model given in place of a converted one is a ``ForeignModelError`` naming the command that converts it.
     public init(contentsOf url: URL, precision: MACEPrecision = .float64, head: String? = nil,
                 threads: Int? = nil) throws {
         try ForeignModelFile.check(url)

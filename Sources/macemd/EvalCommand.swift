@@ -43,7 +43,7 @@ struct EvalCommand: ParsableCommand {
             }
             let mace = try loadModel(model, precision: precision, head: modelOptions.head,
                                      threads: try modelOptions.resolvedThreads())
-            FileHandle.standardError.write(Data((ModelChoice.summary(mace, path: model) + "\n").utf8))
+            say(ModelChoice.summary(mace, path: model))
             let potential = FiniteCheckedPotential(mace)
             let frames = try StructureFile.readAll(path: input)
             let temporary = output + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
