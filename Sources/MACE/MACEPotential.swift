@@ -51,7 +51,7 @@ public struct MACEPotential: Potential, Sendable {
         self.threads = threads
     }
 
-    /// Builds the potential from an already read model file (see ``init(contentsOf:precision:head:)``).
+    /// Builds the potential from an already read model file (see ``init(contentsOf:precision:head:threads:)``).
     public init(file: SafetensorsFile, precision: MACEPrecision = .float64, head: String? = nil) throws {
         let name = file.source.split(separator: "/").last.map(String.init) ?? file.source
         do {

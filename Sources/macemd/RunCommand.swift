@@ -48,7 +48,7 @@ struct RunCommand: ParsableCommand {
             let choice = try ModelChoice(runFile: file, headOption: modelOptions.head,
                                          threads: try modelOptions.resolvedThreads())
             let mace = try choice.load()
-            if !quiet { say(ModelChoice.summary(mace, path: choice.path)) }
+            say(ModelChoice.summary(mace, path: choice.path))
             let potential = FiniteCheckedPotential(mace)
             let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite,
                                      metadata: ModelChoice.metadata(mace, path: choice.path))
