@@ -113,6 +113,21 @@ enum HeadFixtures {
         }
     }
 
+    /// Under a limit of one core every chunk of a parallel loop, nested ones included, runs on
+    /// the calling thread.
+    @Test func oneThreadMeansTheCallingThread() {
+        final class Threads: @unchecked Sendable {
+            let lock = NSLock()
+            var seen = Set<ObjectIdentifier>()
+            func add() { let t = ObjectIdentifier(Thread.current); lock.withLock { _ = seen.insert(t) } }
+        }
+        let threads = Threads()
+        Parallel.$limit.withValue(1) {
+            Parallel.forEach(4) { _ in Parallel.forChunks(4000, grain: 1) { _ in threads.add(); usleep(100) } }
+        }
+        #expect(threads.seen.count == 1)
+    }
+
     /// The thread limit bounds the cores of an evaluation and leaves the result unchanged (to rounding).
     @Test func threadLimit() throws {
         #expect(Parallel.$limit.withValue(1) { Parallel.cores } == 1)

@@ -14,17 +14,25 @@ enum Parallel {
         return max(1, min(all, limit ?? all))
     }
 
-    /// Runs `body(k)` for k in 0..<count, concurrently (one task per core when count = ``cores``).
+    /// Runs `body(k)` for k in 0..<count, concurrently (one task per core when count = ``cores``;
+    /// under a ``limit``, never more than ``cores`` at once).
     static func forEach(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 { if count == 1 { body(0) }; return }
-        let limit = Self.limit
+        let limit = Self.limit, cores = Self.cores
         withoutActuallyEscaping(body) { escapable in
             let task = IndexBody(run: escapable)
             if limit == nil {
                 DispatchQueue.concurrentPerform(iterations: count) { task.run($0) }
             } else {
-                // Worker threads do not inherit task-local values: hand the limit on.
-                DispatchQueue.concurrentPerform(iterations: count) { k in Self.$limit.withValue(limit) { task.run(k) } }
+                // At most `cores` workers at once (worker w takes tasks w, w + cores, …); worker
+                // threads do not inherit task-local values, so each hands the limit on.
+                let workers = min(count, cores)
+                if workers <= 1 { for k in 0..<count { task.run(k) }; return }
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    Self.$limit.withValue(limit) {
+                        for k in stride(from: w, to: count, by: workers) { task.run(k) }
+                    }
+                }
             }
         }
     }
