@@ -62,6 +62,9 @@ struct RunCommand: ParsableCommand {
                 let summary = try RelaxRun.run(file, potential: potential, options: options)
                 print("relaxation \(summary.result); relaxed structure in \(summary.finalStructure)")
             }
+        } catch let error as NonFiniteResultError {
+            // Raised before the first step (later ones arrive as SimulationError.stopped with the step).
+            failAndExit(SimulationError.invalidSetting(key: "structure", message: "\(error)"))
         } catch let error as SimulationError {
             if case .notConverged = error {
                 FileHandle.standardError.write(Data("macemd: \(error)\n".utf8))

@@ -91,6 +91,10 @@ enum MaceMDBinary {
         #expect(r.status == 1)
         #expect(r.stderr.contains("frame 1") && r.stderr.contains("atoms are 1 (H) and 2 (H), 0.0000 Å apart"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("out.xyz")))
+        // run: the starting structure is named with the atoms.
+        try "structure: bad.xyz\nmodel: \(ft)\nmd:\n  steps: 2\n".write(toFile: dir.path("run.yaml"), atomically: true, encoding: .utf8)
+        let run = try MaceMDBinary.run(["run", "run.yaml"], in: dir.url.path)
+        #expect(run.status == 1 && run.stderr.hasPrefix("macemd: error: structure: ") && run.stderr.contains("1 (H) and 2 (H)"), "\(run.stderr)")
     }
 
     /// A mace-torch .model given in a run file is named, with the conversion command.
