@@ -119,6 +119,30 @@ enum MaceMDBinary {
         #expect(r.stderr.contains("--help"))
     }
 
+    /// Run as `macemd` found on PATH (argv[0] has no directory), from a directory with no
+    /// models/ folder: the default model is still found from the binary's own location.
+    @Test func defaultModelFoundWhenRunFromPATH() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let binary = try #require(MaceMDBinary.url)
+        let root = binary.deletingLastPathComponent()
+        try FileManager.default.copyItem(atPath: HeadFixtureFiles.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/water-cluster/hexamer.xyz").path, toPath: dir.path("w.xyz"))
+        try "structure: w.xyz\nmd:\n  steps: 1\n".write(toFile: dir.path("run.yaml"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["macemd", "run", "run.yaml", "--quiet"]
+        process.currentDirectoryURL = dir.url
+        process.environment = ["PATH": root.path + ":/usr/bin:/bin"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+    }
+
     /// MACEMD_NUM_THREADS is read (and checked) by run and eval.
     @Test func threadsFromTheEnvironment() throws {
         let dir = try ScratchDirectory()
