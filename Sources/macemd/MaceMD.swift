@@ -34,6 +34,8 @@ struct MaceMD: ParsableCommand {
             var command = command
             try command.run()
         } catch {
+            // `macemd help run` and `--help` after a subcommand arrive here as a help request.
+            if exitCode(for: error) == .success { exit(withError: error) }
             failAndExit(error)
         }
     }

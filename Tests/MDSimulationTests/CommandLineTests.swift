@@ -143,6 +143,14 @@ enum MaceMDBinary {
         #expect(process.terminationStatus == 0, "\(text)")
     }
 
+    /// Help and version still print and exit 0.
+    @Test(arguments: [["--help"], ["run", "--help"], ["eval", "--help"], ["help", "convert"], ["--version"]])
+    func helpAndVersion(_ arguments: [String]) throws {
+        let r = try MaceMDBinary.run(arguments, in: FileManager.default.temporaryDirectory.path)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        #expect(r.stdout.contains(arguments == ["--version"] ? "0.1.0" : "USAGE: macemd"), "\(r.stdout)")
+    }
+
     /// MACEMD_NUM_THREADS is read (and checked) by run and eval.
     @Test func threadsFromTheEnvironment() throws {
         let dir = try ScratchDirectory()
