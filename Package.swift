@@ -10,10 +10,12 @@
 //   MACE             mace-torch model loading and evaluation with analytic forces and stress
 //   MDDynamics       velocity Verlet, Langevin BAOAB, CSVR, Nosé-Hoover chain, Berendsen
 //   MDOptimize       FIRE, L-BFGS and a Frechet cell filter
-//   MDIO             extended XYZ, AMBER NetCDF, YAML run files, stats log, restarts
+//   MDIO             file formats: extended XYZ, POSCAR, CIF, AMBER NetCDF, stats log, restarts
+//   MDRunFile        the YAML run-file schema: every key declared once; ensembles and their keys
 //   MDSimulation     the driver that binds state, potential, neighbours and integrator
 //   macemd           the command-line tool
 //   macemd-bench     release-mode benchmarks (not tests)
+//   TestSupport      helpers shared by the test targets (Tests/TestSupport)
 import Foundation
 import PackageDescription
 
@@ -36,7 +38,7 @@ let package = Package(
         .executable(name: "macemd-bench", targets: ["macemd-bench"]),
         .library(name: "MaceMDKit", targets: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics",
-            "MDOptimize", "MDIO", "MDSimulation",
+            "MDOptimize", "MDIO", "MDRunFile", "MDSimulation",
         ]),
     ],
     dependencies: [
@@ -58,27 +60,32 @@ let package = Package(
                 swiftSettings: maceSwiftSettings),
         .target(name: "MDDynamics", dependencies: ["MDCore", "MDNeighbors", "MDPotentials"]),
         .target(name: "MDOptimize", dependencies: ["MDCore", "MDNeighbors", "MDPotentials"]),
-        .target(name: "MDIO", dependencies: [
-            "MDCore", "CNetCDF", .product(name: "Yams", package: "Yams"),
+        .target(name: "MDIO", dependencies: ["MDCore", "CNetCDF"]),
+        .target(name: "MDRunFile", dependencies: [
+            "MDCore", "MDDynamics", "MDOptimize", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MDSimulation", dependencies: [
-            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
+            "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO", "MDRunFile",
         ]),
         .executableTarget(name: "macemd", dependencies: [
-            "MDSimulation", "MACE", "MDIO", "MDCore",
+            "MDSimulation", "MACE", "MDIO", "MDRunFile", "MDCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macemd-bench", dependencies: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
         ]),
 
+        // Helpers shared by the test targets (scratch files, fixture lists, test structures).
+        .target(name: "TestSupport", dependencies: ["MDCore"], path: "Tests/TestSupport"),
+
         .testTarget(name: "MDCoreTests", dependencies: ["MDCore"]),
-        .testTarget(name: "MDNeighborsTests", dependencies: ["MDNeighbors"], resources: [.copy("Resources")]),
+        .testTarget(name: "MDNeighborsTests", dependencies: ["MDNeighbors", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "MDPotentialsTests", dependencies: ["MDPotentials"]),
         .testTarget(name: "MACETests", dependencies: ["MACE"], exclude: ["Resources"]),
-        .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics"]),
-        .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize"]),
-        .testTarget(name: "MDIOTests", dependencies: ["MDIO"], exclude: ["Resources"]),
-        .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation"]),
+        .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics", "TestSupport"]),
+        .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize", "TestSupport"]),
+        .testTarget(name: "MDIOTests", dependencies: ["MDIO", "TestSupport"], exclude: ["Resources"]),
+        .testTarget(name: "MDRunFileTests", dependencies: ["MDRunFile", "TestSupport"]),
+        .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation", "MDRunFile", "TestSupport"]),
     ]
 )

@@ -3,13 +3,8 @@ import MDCore
 import MDNeighbors
 import MDPotentials
 
-/// The arithmetic precision of a MACE evaluation.
-public enum MACEPrecision: String, Sendable, CaseIterable {
-    /// Single precision: fast MD; forces agree with float64 to ~1e-5 relative.
-    case float32
-    /// Double precision: agrees with mace-torch float64 to ~1e-12.
-    case float64
-}
+/// The arithmetic precision of a MACE evaluation (MDCore's ``Precision``).
+public typealias MACEPrecision = Precision
 
 /// A mace-torch model as a ``Potential``: energy, analytic forces and virial.
 ///
@@ -34,6 +29,8 @@ public struct MACEPotential: Potential, Sendable {
     public var head: String { config.heads[config.headIndex] }
     /// The most cores one evaluation runs on (nil: every core the process may use).
     public var threads: Int?
+    /// The model's element index of each atomic number it knows (its one-hot position).
+    public let elementIndex: [Int: Int]
 
     /// Loads a converted model.
     /// - Parameters:
@@ -70,6 +67,7 @@ public struct MACEPotential: Potential, Sendable {
             throw MACEError.loading(file: name, error)
         }
         self.precision = precision
+        elementIndex = Dictionary(uniqueKeysWithValues: config.atomicNumbers.enumerated().map { ($0.element, $0.offset) })
     }
 
     /// r_max of the model in Å.
@@ -91,35 +89,15 @@ public struct MACEPotential: Potential, Sendable {
         guard neighbors.atomCount == system.count else {
             throw MACEError.invalidInput("neighbour list is for \(neighbors.atomCount) atoms, the system has \(system.count)")
         }
-        let index = Dictionary(uniqueKeysWithValues: config.atomicNumbers.enumerated().map { ($0.element, $0.offset) })
-        let elements = system.atomicNumbers.map { index[$0]! }
+        // The neighbour list's pair (i, j, S) with r_ij = x_j − x_i + S·H is the message j → i:
+        // receiver i, sender j, shift −S·H, so that r = x_i − x_j − S·H.
         let h = system.cell.vectors
-        let graph = EdgeGraph(positions: system.positions, cell: h, pairs: neighbors, cutoff: cutoff)
-        let wantGradients = request.contains(.forces) || request.contains(.virial)
-        let (energy, grads): (Double, [SIMD3<Double>]) = Parallel.$limit.withValue(threads) {
-            switch storage {
-            case .single(let m): return m.energy(elements: elements, graph: graph, gradients: wantGradients, profile: profile)
-            case .double(let m): return m.energy(elements: elements, graph: graph, gradients: wantGradients, profile: profile)
-            }
-        }
-        var forces: [SIMD3<Double>] = []
-        if request.contains(.forces) {
-            // r_e = x_receiver − x_sender − S·H: ∂E/∂x_receiver = g_e, ∂E/∂x_sender = −g_e.
-            forces = [SIMD3<Double>](repeating: .zero, count: system.count)
-            for e in 0..<graph.count {
-                forces[graph.receivers[e]] -= grads[e]
-                forces[graph.senders[e]] += grads[e]
-            }
-        }
-        var virial: Matrix3? = nil
-        if request.contains(.virial) {
-            // W = −∂E/∂ε with r → (1 + ε) r, symmetrised as mace-torch does: −½ Σ_e (g⊗r + r⊗g).
-            var w = Matrix3.zero
-            for e in 0..<graph.count {
-                w += (-0.5) * (Matrix3.outer(grads[e], graph.vectors[e]) + Matrix3.outer(graph.vectors[e], grads[e]))
-            }
-            virial = w
-        }
-        return Evaluation(energy: energy, forces: forces, virial: virial)
+        let graph = MACEGraph(positions: system.positions,
+                              elements: system.atomicNumbers.map { elementIndex[$0] ?? -1 },
+                              senders: neighbors.second, receivers: neighbors.first,
+                              shifts: neighbors.shifts.map { -(SIMD3<Double>($0) * h) })
+        let result = try evaluate(graph, request: request, options: EvaluationOptions(profile: profile))
+        return Evaluation(energy: result.energy, forces: result.forces, virial: result.virial,
+                          atomEnergies: request.contains(.atomEnergies) ? result.atomEnergies : nil)
     }
 }

@@ -59,6 +59,8 @@ public enum AnyIntegrator: Integrator, Equatable {
 
     public var timeStep: Double { wrapped.timeStep }
 
+    public var requiredEvaluation: EvaluationRequest { wrapped.requiredEvaluation }
+
     public func reservoirEnergy(_ state: DynamicsState) -> Double { wrapped.reservoirEnergy(state) }
 
     public mutating func advance(_ state: inout DynamicsState, forces: ForceEvaluator) throws {

@@ -43,3 +43,8 @@ public struct Berendsen: Integrator, Equatable {
         heatToBath += kinetic - state.kineticEnergy
     }
 }
+
+extension Berendsen {
+    /// Takes over the bath energy of `earlier`.
+    mutating func adoptState(of earlier: Berendsen) { heatToBath = earlier.heatToBath }
+}

@@ -74,3 +74,11 @@ public struct BussiCSVR: Integrator, Equatable {
         heatToBath += kinetic - state.kineticEnergy
     }
 }
+
+extension BussiCSVR {
+    /// Takes over the bath energy and random stream of `earlier` (see ``LangevinBAOAB``).
+    mutating func adoptState(of earlier: BussiCSVR) {
+        heatToBath = earlier.heatToBath
+        rng = earlier.rng
+    }
+}

@@ -1,3 +1,4 @@
+import MDCore
 /// Problems found by the integrators: bad parameters, bad input state, or a trajectory
 /// that blew up. Each case's description is one line that names the parameter or the step.
 public enum DynamicsError: Error, Equatable, CustomStringConvertible {
@@ -42,5 +43,16 @@ func requirePositive(_ name: String, _ value: Double, unit: String) throws {
 func requireNonNegative(_ name: String, _ value: Double, unit: String) throws {
     guard value >= 0, value.isFinite else {
         throw DynamicsError.invalidParameter(name: name, value: value, requirement: "must be a finite number ≥ 0 \(unit)")
+    }
+}
+
+extension DynamicsError {
+    /// The fixed-atom mask (all free when nil) checked by ``FixedAtomMask``, or its problem as a dynamics error.
+    static func checked(_ mask: [Bool]?, count: Int) throws -> [Bool] {
+        switch FixedAtomMask.validated(mask, count: count) {
+        case .success(let mask): return mask
+        case .failure(.lengthMismatch(let expected, let got)): throw DynamicsError.maskLengthMismatch(expected: expected, got: got)
+        case .failure(.allFixed(let count)): throw DynamicsError.allAtomsFixed(count: count)
+        }
     }
 }

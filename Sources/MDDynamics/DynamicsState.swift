@@ -37,11 +37,7 @@ public struct DynamicsState: Codable, Sendable, Equatable {
     public init(system: AtomicSystem, fixed: [Bool]? = nil, maxDisplacementPerStep: Double = 1.0,
                 forces: ForceEvaluator) throws {
         try system.validate()
-        let mask = fixed ?? Array(repeating: false, count: system.count)
-        guard mask.count == system.count else {
-            throw DynamicsError.maskLengthMismatch(expected: system.count, got: mask.count)
-        }
-        guard mask.contains(false) else { throw DynamicsError.allAtomsFixed(count: system.count) }
+        let mask = try DynamicsError.checked(fixed, count: system.count)
         try requirePositive("maxDisplacementPerStep", maxDisplacementPerStep, unit: "Å")
         self.system = system
         self.fixed = mask
@@ -52,12 +48,6 @@ public struct DynamicsState: Codable, Sendable, Equatable {
         self.time = 0
         self.maxDisplacementPerStep = maxDisplacementPerStep
         for i in 0..<system.count where mask[i] { self.system.velocities[i] = .zero }
-        try updateForces(forces, startPositions: system.positions)
-    }
-
-    /// Re-evaluates energy and forces at the current positions, e.g. after the caller changed
-    /// ``system`` (wrapped positions into the cell, changed the cell). Step and time are kept.
-    public mutating func reevaluate(forces: ForceEvaluator) throws {
         try updateForces(forces, startPositions: system.positions)
     }
 

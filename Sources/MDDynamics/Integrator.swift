@@ -12,6 +12,10 @@ public protocol Integrator: Codable, Sendable {
     /// The time step Δt in fs.
     var timeStep: Double { get }
 
+    /// What the integrator needs from each force evaluation (a barostat adds `.virial`);
+    /// drivers request at least this. Default: energy and forces.
+    var requiredEvaluation: EvaluationRequest { get }
+
     /// Energy exchanged with the heat bath, or the thermostat's own energy (eV), such that
     /// K + U + reservoirEnergy is conserved by the exact dynamics (0 for NVE).
     func reservoirEnergy(_ state: DynamicsState) -> Double
@@ -22,6 +26,8 @@ public protocol Integrator: Codable, Sendable {
 }
 
 extension Integrator {
+    public var requiredEvaluation: EvaluationRequest { .energyAndForces }
+
     /// One checked step: advances copies of the state and of the integrator and commits
     /// them only when the step succeeded (finite energy, forces and velocities, no atom
     /// moved more than `state.maxDisplacementPerStep`).

@@ -70,3 +70,12 @@ public struct LangevinBAOAB: Integrator, Equatable {
         heatToBath += kineticBefore - state.kineticEnergy
     }
 }
+
+extension LangevinBAOAB {
+    /// Takes over the bath energy and random stream of `earlier`, so a run continued with new
+    /// parameters keeps its noise sequence (identical parameters give an identical integrator).
+    mutating func adoptState(of earlier: LangevinBAOAB) {
+        heatToBath = earlier.heatToBath
+        rng = earlier.rng
+    }
+}

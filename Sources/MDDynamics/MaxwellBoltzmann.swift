@@ -23,9 +23,7 @@ public enum MaxwellBoltzmann {
                                   exactTemperature: Bool = true) throws -> [SIMD3<Double>] {
         try requireNonNegative("temperature", temperature, unit: "K")
         let n = masses.count
-        let mask = fixed ?? Array(repeating: false, count: n)
-        guard mask.count == n else { throw DynamicsError.maskLengthMismatch(expected: n, got: mask.count) }
-        guard mask.contains(false) else { throw DynamicsError.allAtomsFixed(count: n) }
+        let mask = try DynamicsError.checked(fixed, count: n)
         let kT = thermalEnergy(temperature) / Units.kineticEnergyPerMassVelocitySquared  // amu·Å²/fs²
         let normals = rng.normalVectors(n)
         var v = [SIMD3<Double>](repeating: .zero, count: n)

@@ -135,3 +135,14 @@ public struct NoseHooverChain: Integrator, Equatable {
         state.scaleVelocities(scale)
     }
 }
+
+extension NoseHooverChain {
+    /// Takes over the chain positions and velocities of `earlier` when the chains have the
+    /// same length; returns false (chain starts at rest) otherwise.
+    mutating func adoptState(of earlier: NoseHooverChain) -> Bool {
+        guard earlier.positions.count == positions.count else { return false }
+        positions = earlier.positions
+        velocities = earlier.velocities
+        return true
+    }
+}

@@ -51,7 +51,7 @@ public struct FrechetCellFilter: Optimizable {
     /// The last raw evaluation at the current coordinates.
     public private(set) var lastEvaluation: Evaluation?
     private var referencePositions: [SIMD3<Double>]
-    private let evaluator: SystemEvaluator
+    private let evaluator: ForceEvaluator
 
     /// - Parameters:
     ///   - system: a fully periodic structure.
@@ -65,13 +65,10 @@ public struct FrechetCellFilter: Optimizable {
     ///   - evaluator: must return energy, forces and the virial.
     public init(system: AtomicSystem, fixed: [Bool]? = nil, pressure: Double = 0, cellFactor: Double? = nil,
                 hydrostaticStrain: Bool = false, constantVolume: Bool = false, cellMask: [Bool]? = nil,
-                evaluator: @escaping SystemEvaluator) throws {
+                evaluator: @escaping ForceEvaluator) throws {
         guard system.cell.pbc.isFullyPeriodic else { throw OptimizeError.notFullyPeriodic }
         try system.cell.validate()
-        let mask = fixed ?? Array(repeating: false, count: system.count)
-        guard mask.count == system.count else {
-            throw OptimizeError.maskLengthMismatch(expected: system.count, got: mask.count)
-        }
+        let mask = try OptimizeError.checked(fixed, count: system.count, allowAllFixed: true)
         guard pressure.isFinite else {
             throw OptimizeError.invalidParameter(name: "pressure", value: pressure, requirement: "must be finite (GPa)")
         }

@@ -1,10 +1,6 @@
 import MDCore
 import MDPotentials
 
-/// Energy (eV), forces (eV/Å) and, for cell relaxation, the virial (eV) of a system.
-/// The same closure type as MDDynamics' `ForceEvaluator`.
-public typealias SystemEvaluator = (AtomicSystem) throws -> Evaluation
-
 /// The energy and generalised forces of an ``Optimizable`` at its current coordinates.
 public struct GeneralizedEvaluation: Sendable, Equatable {
     /// The objective in eV (the energy, or the enthalpy E + pV for a cell filter).
@@ -42,18 +38,14 @@ public struct AtomsOptimizable: Optimizable {
     public let fixed: [Bool]
     /// The last raw evaluation (energy, forces incl. fixed atoms, virial if computed).
     public private(set) var lastEvaluation: Evaluation?
-    private let evaluator: SystemEvaluator
+    private let evaluator: ForceEvaluator
 
     /// - Parameters:
     ///   - system: the starting structure.
     ///   - fixed: per-atom mask (default: none fixed).
     ///   - evaluator: energy and forces of a system.
-    public init(system: AtomicSystem, fixed: [Bool]? = nil, evaluator: @escaping SystemEvaluator) throws {
-        let mask = fixed ?? Array(repeating: false, count: system.count)
-        guard mask.count == system.count else {
-            throw OptimizeError.maskLengthMismatch(expected: system.count, got: mask.count)
-        }
-        guard mask.contains(false) else { throw OptimizeError.allAtomsFixed(count: system.count) }
+    public init(system: AtomicSystem, fixed: [Bool]? = nil, evaluator: @escaping ForceEvaluator) throws {
+        let mask = try OptimizeError.checked(fixed, count: system.count)
         self.system = system
         self.fixed = mask
         self.evaluator = evaluator

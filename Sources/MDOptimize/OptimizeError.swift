@@ -1,3 +1,4 @@
+import MDCore
 /// Problems found by the optimizers and cell filter. Each description is one line.
 public enum OptimizeError: Error, Equatable, CustomStringConvertible {
     /// A parameter outside its valid range.
@@ -42,5 +43,16 @@ public enum OptimizeError: Error, Equatable, CustomStringConvertible {
 func requirePositive(_ name: String, _ value: Double, unit: String = "") throws {
     guard value > 0, value.isFinite else {
         throw OptimizeError.invalidParameter(name: name, value: value, requirement: "must be a finite number > 0 \(unit)")
+    }
+}
+
+extension OptimizeError {
+    /// The fixed-atom mask (all free when nil) checked by ``FixedAtomMask``, or its problem as an optimizer error.
+    static func checked(_ mask: [Bool]?, count: Int, allowAllFixed: Bool = false) throws -> [Bool] {
+        switch FixedAtomMask.validated(mask, count: count, allowAllFixed: allowAllFixed) {
+        case .success(let mask): return mask
+        case .failure(.lengthMismatch(let expected, let got)): throw OptimizeError.maskLengthMismatch(expected: expected, got: got)
+        case .failure(.allFixed(let count)): throw OptimizeError.allAtomsFixed(count: count)
+        }
     }
 }

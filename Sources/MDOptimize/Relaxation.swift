@@ -59,7 +59,7 @@ public struct RelaxationOutcome: Sendable {
 public func relax(_ system: AtomicSystem, fixed: [Bool]? = nil, relaxCell: Bool = false, pressure: Double = 0,
                   hydrostaticStrain: Bool = false, constantVolume: Bool = false, cellMask: [Bool]? = nil,
                   optimizer: OptimizerKind = .fire, fmax: Double = 0.05, maxSteps: Int = 1000,
-                  evaluator: @escaping SystemEvaluator,
+                  evaluator: @escaping ForceEvaluator,
                   observer: ((OptimizationProgress, AtomicSystem) throws -> Void)? = nil) throws -> RelaxationOutcome {
     var chosen = try AnyOptimizer(optimizer)
     if relaxCell {

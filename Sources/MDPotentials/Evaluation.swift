@@ -15,11 +15,16 @@ public struct Evaluation: Sendable, Equatable {
     public var forces: [SIMD3<Double>]
     /// Virial in eV (nil when not requested).
     public var virial: Matrix3?
+    /// Energy of each atom in eV, Σ_i E_i = ``energy`` (nil when not requested or when the
+    /// potential cannot split its energy). Pair potentials give each atom half of each of its
+    /// pair energies; MACE gives each atom its node energy.
+    public var atomEnergies: [Double]?
 
-    public init(energy: Double, forces: [SIMD3<Double>] = [], virial: Matrix3? = nil) {
+    public init(energy: Double, forces: [SIMD3<Double>] = [], virial: Matrix3? = nil, atomEnergies: [Double]? = nil) {
         self.energy = energy
         self.forces = forces
         self.virial = virial
+        self.atomEnergies = atomEnergies
     }
 
     /// Stress σ = −W/V in eV/Å³ (ASE's sign), or nil without a virial or a volume.
@@ -28,7 +33,8 @@ public struct Evaluation: Sendable, Equatable {
         return (-1 / volume) * virial
     }
 
-    /// Adds another evaluation of the same system term by term.
+    /// Adds another evaluation of the same system term by term (per-atom energies only when
+    /// both have them).
     public static func + (a: Evaluation, b: Evaluation) -> Evaluation {
         var forces = a.forces
         if forces.isEmpty { forces = b.forces } else if !b.forces.isEmpty {
@@ -40,7 +46,9 @@ public struct Evaluation: Sendable, Equatable {
         case let (nil, y?): y
         default: nil
         }
-        return Evaluation(energy: a.energy + b.energy, forces: forces, virial: virial)
+        var atomEnergies: [Double]? = nil
+        if let x = a.atomEnergies, let y = b.atomEnergies { atomEnergies = zip(x, y).map { $0 + $1 } }
+        return Evaluation(energy: a.energy + b.energy, forces: forces, virial: virial, atomEnergies: atomEnergies)
     }
 
     /// The largest force magnitude max_i |F_i| in eV/Å (0 without forces).

@@ -1,7 +1,8 @@
 import MDCore
 import MDNeighbors
 
-/// A potential that is a sum over pairs, E = ½ Σ_i Σ_{j≠i} φ(r_ij), with φ(r) = 0 for r ≥ cutoff.
+/// A potential that is a sum over pairs, E = ½ Σ_i Σ_{j≠i} φ(r_ij), with φ(r) = 0 for r ≥ cutoff;
+/// atom i's energy is E_i = ½ Σ_j φ(r_ij), half of each of its pair energies.
 ///
 /// Conformers give φ and φ′; forces and virial follow from the shared loop over the
 /// directed pairs:
@@ -22,6 +23,7 @@ extension PairPotential {
         var energy = 0.0
         var forces = wantForces ? [SIMD3<Double>](repeating: .zero, count: system.count) : []
         var virial = Matrix3.zero
+        var atomEnergies = request.contains(.atomEnergies) ? [Double](repeating: 0, count: system.count) : nil
         for i in 0..<system.count {
             var fi = SIMD3<Double>.zero
             for e in neighbors.range(of: i) {
@@ -32,12 +34,13 @@ extension PairPotential {
                 let (phi, dphi) = pairTerm(r: r, zi: system.atomicNumbers[i],
                                            zj: system.atomicNumbers[neighbors.second[e]])
                 energy += 0.5 * phi
+                atomEnergies?[i] += 0.5 * phi
                 let g = (dphi / r) * d      // φ′ r̂ r… = gradient of φ with respect to x_j
                 fi += g
                 if wantVirial { virial += (-0.5) * Matrix3.outer(g, d) }
             }
             if wantForces { forces[i] = fi }
         }
-        return Evaluation(energy: energy, forces: forces, virial: wantVirial ? virial : nil)
+        return Evaluation(energy: energy, forces: forces, virial: wantVirial ? virial : nil, atomEnergies: atomEnergies)
     }
 }

@@ -12,6 +12,9 @@ public struct EvaluationRequest: OptionSet, Sendable, Hashable {
     public static let forces = EvaluationRequest(rawValue: 1 << 1)
     /// The virial W = −∂E/∂ε (and so the stress).
     public static let virial = EvaluationRequest(rawValue: 1 << 2)
+    /// Per-atom energies E_i with Σ_i E_i = E (``Evaluation/atomEnergies``); potentials that
+    /// cannot split their energy leave them nil.
+    public static let atomEnergies = EvaluationRequest(rawValue: 1 << 3)
 
     public static let energyAndForces: EvaluationRequest = [.energy, .forces]
     public static let all: EvaluationRequest = [.energy, .forces, .virial]
@@ -35,8 +38,9 @@ public protocol Potential {
     ///   - system: positions (Å), atomic numbers, cell.
     ///   - neighbors: directed pairs (i, j, S) with r_ij = x_j − x_i + S·H, at least
     ///     every pair closer than ``cutoff``.
-    ///   - request: which of energy, forces and virial to compute.
-    /// - Returns: the energy in eV and, if requested, forces (eV/Å) and virial (eV).
+    ///   - request: which of energy, forces, virial and per-atom energies to compute.
+    /// - Returns: the energy in eV and, if requested, forces (eV/Å), virial (eV) and per-atom
+    ///   energies (eV).
     func evaluate(_ system: AtomicSystem, neighbors: NeighborPairs,
                   request: EvaluationRequest) throws -> Evaluation
 }

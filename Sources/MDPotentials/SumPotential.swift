@@ -20,7 +20,8 @@ public struct SumPotential: Potential {
                          request: EvaluationRequest) throws -> Evaluation {
         var total = Evaluation(energy: 0,
                                forces: request.contains(.forces) ? Array(repeating: .zero, count: system.count) : [],
-                               virial: request.contains(.virial) ? .zero : nil)
+                               virial: request.contains(.virial) ? .zero : nil,
+                               atomEnergies: request.contains(.atomEnergies) ? Array(repeating: 0, count: system.count) : nil)
         for term in terms {
             total = total + (try term.evaluate(system, neighbors: neighbors, request: request))
         }

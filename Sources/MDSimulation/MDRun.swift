@@ -2,6 +2,7 @@ import Foundation
 import MDCore
 import MDDynamics
 import MDIO
+import MDRunFile
 import MDNeighbors
 import MDPotentials
 
@@ -34,72 +35,82 @@ public enum MDRun {
         var system = frame.system
         try potential.checkElements(of: system)
         let fixed = try fixedMask(md.fixedAtoms, fromFile: frame.fixedAtoms, count: system.count, key: "md.fixed_atoms")
-        let periodic = system.cell.pbc.isFullyPeriodic
-        let evaluator = try NeighborListEvaluator(potential: potential, skin: runFile.neighborSkin,
-                                                  request: periodic ? .all : .energyAndForces)
-        let forces = evaluator.closure
-        let ensembleName = md.ensemble.rawValue
+        let identity = RunIdentity(runFile)
+        // What each evaluation computes: what the integrator needs, plus the virial for the
+        // stats log's pressure in periodic cells.
+        func makeEvaluator(for integrator: AnyIntegrator) throws -> NeighborListEvaluator {
+            let request = integrator.requiredEvaluation.union(system.cell.pbc.isFullyPeriodic ? .virial : [])
+            return try NeighborListEvaluator(potential: potential, skin: runFile.neighborSkin, request: request)
+        }
 
         var integrator: AnyIntegrator
         var state: DynamicsState
+        let evaluator: NeighborListEvaluator
         let seed: UInt64
         if let restart = options.restart {
             let payload = try RestartFile.read(RestartPayload.self, from: restart)
-            guard payload.atomicNumbers == system.atomicNumbers else {
-                throw SimulationError.restartMismatch(path: restart, message: "its atoms differ from \(runFile.structure)")
+            let continuation = try RestartContinuation(payload, path: restart, runFile: runFile, identity: identity,
+                                                       system: system, fixed: fixed)
+            continuation.notices.forEach { options.notice("restart: \($0)") }
+            (integrator, state, seed) = (continuation.integrator, continuation.state, continuation.seed)
+            evaluator = try makeEvaluator(for: integrator)
+            if state.step >= md.steps {
+                guard state.step == md.steps else {
+                    throw SimulationError.invalidSetting(key: "md.steps", message:
+                        "the restart file is at step \(state.step), past md.steps = \(md.steps); md.steps (and --steps) "
+                        + "is the step the run ends at, not a number of further steps: ask for more than \(state.step)")
+                }
+                options.notice("nothing to do: the restart file is already at step \(state.step) = md.steps")
+                return Summary(steps: 0, finalStep: state.step, simulatedFs: 0, wallSeconds: 0, neighborListBuilds: 0,
+                               outputDirectory: runFile.output.directory)
             }
-            guard payload.ensemble == ensembleName else {
-                throw SimulationError.restartMismatch(path: restart, message:
-                    "it was written by a '\(payload.ensemble)' run, not '\(ensembleName)'")
-            }
-            guard payload.checkpoint.integrator.timeStep == md.timestepFs else {
-                throw SimulationError.restartMismatch(path: restart, message:
-                    "its time step is \(payload.checkpoint.integrator.timeStep) fs, the run file says \(md.timestepFs) fs")
-            }
-            integrator = payload.checkpoint.integrator
-            state = payload.checkpoint.state
-            seed = payload.seed
         } else {
             seed = md.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
-            let thermostatted = md.ensemble != .nve
             if let t0 = md.initialTemperatureK {
                 system.velocities = try MaxwellBoltzmann.velocities(for: system, temperature: t0, seed: velocitySeed(seed), fixed: fixed)
-            } else if !frame.hasVelocities && thermostatted {
+            } else if !frame.hasVelocities && md.ensemble.isThermostatted {
                 system.velocities = try MaxwellBoltzmann.velocities(for: system, temperature: md.temperatureK,
                                                                     seed: velocitySeed(seed), fixed: fixed)
+            } else if md.seed != nil && !md.ensemble.isStochastic {
+                options.notice("md.seed has no effect: \(md.ensemble.name) draws no random numbers and the velocities "
+                               + "come from \(runFile.structure)")
             }
-            state = try DynamicsState(system: system, fixed: fixed, forces: forces)
-            integrator = try AnyIntegrator(ensemble: ensemble(md), timeStep: md.timestepFs, seed: seed)
+            integrator = try AnyIntegrator(ensemble: md.integratorEnsemble, timeStep: md.timestepFs, seed: seed)
+            evaluator = try makeEvaluator(for: integrator)
+            state = try DynamicsState(system: system, fixed: fixed, forces: evaluator.closure)
         }
+        let forces = evaluator.closure
 
-        let hasPressure = periodic && state.virial != nil
+        let hasPressure = state.pressure != nil
         let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure),
                                      continuing: options.restart != nil, overwrite: options.overwrite,
                                      timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions())
         defer { try? outputs.close() }
         let startStep = state.step, startTime = state.time
-        let totalSteps = options.restart == nil ? md.steps : max(md.steps, state.step)
+        let totalSteps = md.steps
         var progress = ProgressReporter(quiet: options.quiet, startStep: startStep, startTimeFs: startTime)
         let every = runFile.output
+
+        func payload(_ s: DynamicsState, _ integ: AnyIntegrator) -> RestartPayload {
+            RestartPayload(checkpoint: DynamicsCheckpoint(integrator: integ, state: s), seed: seed, ensemble: md.ensemble,
+                           identity: identity)
+        }
 
         func record(_ s: DynamicsState, _ integ: AnyIntegrator) throws {
             if s.step % every.statsEvery == 0 {
                 var row = [Double(s.step), s.time, s.potentialEnergy, s.kineticEnergy, s.totalEnergy, s.temperature,
                            integ.conservedEnergy(s)]
                 if hasPressure {
-                    let volume = s.system.cell.volume
-                    row += [volume, pressureGPa(s, volume: volume)]
+                    row += [s.system.cell.volume, (s.pressure ?? .nan) * Units.gigapascalPerEVPerCubicAngstrom]
                 }
                 try outputs.writeStats(step: s.step, row)
             }
             if every.trajectoryEvery > 0 && s.step % every.trajectoryEvery == 0 {
                 try outputs.writeFrame(TrajectorySnapshot(system: s.system, step: s.step, timeFs: s.time,
-                                                          energy: s.potentialEnergy, forces: s.forces,
-                                                          stress: s.virial.map { (-1 / s.system.cell.volume) * $0 }))
+                                                          energy: s.potentialEnergy, forces: s.forces, stress: s.stress))
             }
             if every.restartEvery > 0 && s.step % every.restartEvery == 0 && s.step > startStep {
-                try outputs.writeRestart(RestartPayload(checkpoint: DynamicsCheckpoint(integrator: integ, state: s),
-                                                        seed: seed, ensemble: ensembleName))
+                try outputs.writeRestart(payload(s, integ))
             }
             progress.report(.init(step: s.step, totalSteps: totalSteps, timeFs: s.time, temperatureK: s.temperature,
                                   potentialEnergyEV: s.potentialEnergy))
@@ -113,13 +124,13 @@ public enum MDRun {
             }
         } catch {
             progress.finish()
-            try? writeEnd(state, integrator, outputs: outputs, seed: seed, ensembleName: ensembleName, metadata: options.metadata)
+            try? writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator), metadata: options.metadata)
             throw SimulationError.stopped(step: state.step + 1, reason: "\(error)", lastGoodFrame: outputs.finalPath)
         }
         progress.report(.init(step: state.step, totalSteps: totalSteps, timeFs: state.time,
                               temperatureK: state.temperature, potentialEnergyEV: state.potentialEnergy), force: true)
         progress.finish()
-        try writeEnd(state, integrator, outputs: outputs, seed: seed, ensembleName: ensembleName, metadata: options.metadata)
+        try writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator), metadata: options.metadata)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         return Summary(steps: state.step - startStep, finalStep: state.step, simulatedFs: state.time - startTime,
                        wallSeconds: wall, neighborListBuilds: evaluator.neighbors.buildCount,
@@ -128,34 +139,14 @@ public enum MDRun {
 
     /// The restart file and final structure at the end (or at the last good step).
     static func writeEnd(_ state: DynamicsState, _ integrator: AnyIntegrator, outputs: RunOutputs,
-                         seed: UInt64, ensembleName: String, metadata: [String: String] = [:]) throws {
-        try outputs.writeRestart(RestartPayload(checkpoint: DynamicsCheckpoint(integrator: integrator, state: state),
-                                                seed: seed, ensemble: ensembleName))
+                         payload: RestartPayload, metadata: [String: String] = [:]) throws {
+        try outputs.writeRestart(payload)
         var info = ExtXYZInfo()
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { info[key] = .string(value) }
         info["step"] = .int(state.step)
         info["time_fs"] = .double(state.time)
         try outputs.writeFinal(ExtXYZFrame(system: state.system, hasVelocities: true, info: info,
-                                           energy: state.potentialEnergy, forces: state.forces,
-                                           stress: state.virial.map { (-1 / state.system.cell.volume) * $0 }))
-    }
-
-    /// Instantaneous pressure P = (2K + tr W) / (3V), kinetic (ideal-gas) term included, in GPa.
-    static func pressureGPa(_ s: DynamicsState, volume: Double) -> Double {
-        guard let w = s.virial, volume > 0 else { return .nan }
-        return (2 * s.kineticEnergy + w.trace) / (3 * volume) * Units.gigapascalPerEVPerCubicAngstrom
-    }
-
-    /// The run file's ensemble as an integrator choice.
-    static func ensemble(_ md: MDSettings) -> Ensemble {
-        switch md.ensemble {
-        case .nve: return .nve
-        case .nvtLangevin: return .langevin(temperature: md.temperatureK, friction: md.frictionPerPs)
-        case .nvtCSVR: return .csvr(temperature: md.temperatureK, timeConstant: md.thermostatTimeFs)
-        case .nvtNoseHoover:
-            return .noseHoover(temperature: md.temperatureK, timeConstant: md.thermostatTimeFs, chainLength: md.noseHooverChain)
-        case .nvtBerendsen: return .berendsen(temperature: md.temperatureK, timeConstant: md.thermostatTimeFs)
-        }
+                                           energy: state.potentialEnergy, forces: state.forces, stress: state.stress))
     }
 
     /// The seed of the initial-velocity stream, independent of the thermostat's stream.

@@ -1,6 +1,7 @@
 import Foundation
 import MACE
-import MDIO
+import MDCore
+import MDRunFile
 
 /// The model a command evaluates: file, head, precision and thread count, gathered from the
 /// command line, the environment and the run file in one place.
@@ -28,10 +29,9 @@ public struct ModelChoice: Sendable {
     /// The model of a run: the run file's `model` (or the default model), its `head` unless
     /// `headOption` (the command line's `--head`) overrides it, and its `precision`.
     public init(runFile: RunFile, headOption: String?, threads: Int?) throws {
-        let precision: MACEPrecision = runFile.precision == .float32 ? .float32 : .float64
         self.init(path: try runFile.model ?? DefaultModel.locate().path,
                   head: Self.requestedHead(option: headOption, runFile: runFile.head),
-                  precision: precision, threads: threads)
+                  precision: runFile.precision, threads: threads)
     }
 
     /// The head asked for: the command line's, else the run file's; nil leaves the choice to the model.

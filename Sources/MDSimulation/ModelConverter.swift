@@ -1,7 +1,7 @@
 import Foundation
 
 /// Converts a mace-torch `.model` file into MaceMD's safetensors model file by running the
-/// embedded converter script (``script``, a copy of scripts/mace_convert.py) with a Python
+/// embedded converter script (``script``, a copy of scripts/conversion/mace_convert.py) with a Python
 /// interpreter that has mace-torch installed.
 public struct ModelConverter: Sendable {
     /// The Python interpreter: a path, or a name looked up on PATH (default "python3").

@@ -2,6 +2,7 @@ import Foundation
 import MDCore
 import MDDynamics
 import MDIO
+import MDRunFile
 import MDOptimize
 import MDPotentials
 
@@ -51,7 +52,7 @@ public enum RelaxRun {
 
         let outcome = try relax(system, fixed: fixed, relaxCell: settings.cell, pressure: settings.pressureGPa,
                                 cellMask: settings.cellMask,
-                                optimizer: settings.optimizer == .fire ? .fire : .lbfgs,
+                                optimizer: settings.optimizer,
                                 fmax: settings.fmaxEVPerA, maxSteps: settings.maxSteps,
                                 evaluator: last.evaluate) { step, current in
             // `step.energy` is the enthalpy for a cell filter; the log shows the potential energy.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Command-line choices that are not part of the run file.
 public struct RunOptions: Sendable {
     /// Continue from this restart file (appends to the existing outputs without duplicating steps).
@@ -9,11 +11,21 @@ public struct RunOptions: Sendable {
     /// What the run records about itself in its outputs, e.g. `model`, `head` and `precision`
     /// (see ``ModelChoice/metadata(_:path:)``); written into final.xyz's comment line.
     public var metadata: [String: String]
+    /// Receives one-line notices about settings that changed meaning (restart continuations,
+    /// keys without effect found only once the structure is read). Default: standard error.
+    public var notice: @Sendable (String) -> Void
 
-    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false, metadata: [String: String] = [:]) {
+    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false, metadata: [String: String] = [:],
+                notice: @escaping @Sendable (String) -> Void = RunOptions.printNotice) {
         self.restart = restart
         self.quiet = quiet
         self.overwrite = overwrite
         self.metadata = metadata
+        self.notice = notice
+    }
+
+    /// Writes `macemd: note: LINE` to standard error.
+    public static let printNotice: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data("macemd: note: \(line)\n".utf8))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MDCore
 import MDIO
+import MDRunFile
 
 /// The files one run writes into its output directory: trajectory, stats log, restart file
 /// and final structure. On a restart the trajectory and stats log are appended to, and a

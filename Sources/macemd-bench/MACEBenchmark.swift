@@ -5,7 +5,7 @@ import MDCore
 import MDNeighbors
 import MDPotentials
 
-/// Energy + forces time and peak memory of one ``MACEPotential`` on one structure (issue 7).
+/// Energy + forces time and peak memory of one ``MACEPotential`` on one structure.
 ///
 /// Usage:
 ///

@@ -15,7 +15,7 @@ struct MaceMD: ParsableCommand {
         commandName: "macemd",
         abstract: "Molecular dynamics and relaxation with MACE machine-learned potentials.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, EvalCommand.self, ConvertCommand.self, PlotCommand.self])
+        subcommands: [RunCommand.self, EvalCommand.self, ConvertCommand.self, PlotCommand.self, KeysCommand.self])
 
     /// Parses the command line and runs the command; usage errors are reported in the same
     /// one-line style as every other error, with exit status 64.

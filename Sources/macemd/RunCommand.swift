@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MDIO
+import MDRunFile
 import MDSimulation
 
 /// `macemd run RUN.yaml [--steps N] [--output DIR] [--restart FILE] [--head H] [--threads N] [--quiet] [--overwrite]`
@@ -45,6 +46,7 @@ struct RunCommand: ParsableCommand {
             if let output {
                 file.output.directory = URL(fileURLWithPath: output).standardizedFileURL.path
             }
+            for warning in file.warnings { FileHandle.standardError.write(Data("macemd: warning: \(warning)\n".utf8)) }
             let choice = try ModelChoice(runFile: file, headOption: modelOptions.head,
                                          threads: try modelOptions.resolvedThreads())
             let mace = try choice.load()

@@ -2,7 +2,7 @@ import Foundation
 import MDCore
 @testable import MACE
 
-/// Fixtures made by scripts/make_mace_fixtures.py (branch mace-py), read relative to this file.
+/// Fixtures made by scripts/make_mace_fixtures.py, read relative to this file.
 enum MACEFixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
 

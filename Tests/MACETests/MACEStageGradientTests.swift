@@ -72,13 +72,13 @@ import Testing
         let rows = 4, x = noise.array(rows * net.inputCount), s = noise.array(rows * net.outputCount)
         func f(_ x: [Double]) -> Double {
             let out = Buffer<Double>(count: rows * net.outputCount), cache = EdgeNetwork<Double>.Cache()
-            x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache) }
+            x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache, workspace: Workspace()) }
             return zip(out.array, s).reduce(0) { $0 + $1.0 * $1.1 }
         }
         let cache = EdgeNetwork<Double>.Cache(), out = Buffer<Double>(count: rows * net.outputCount)
-        x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache) }
+        x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache, workspace: Workspace()) }
         let g = Buffer<Double>(count: x.count)
-        s.withUnsafeBufferPointer { net.backward($0.baseAddress!, rows: rows, cache: cache, into: g.pointer) }
+        s.withUnsafeBufferPointer { net.backward($0.baseAddress!, rows: rows, cache: cache, into: g.pointer, workspace: Workspace()) }
         Self.checkGradient(x, g.array, f, label: "\(kind) radial MLP")
     }
 
@@ -89,13 +89,13 @@ import Testing
         let rows = 3, x = noise.array(rows * net.inputCount), s = noise.array(rows)
         func f(_ x: [Double]) -> Double {
             let out = Buffer<Double>(count: rows), cache = EdgeNetwork<Double>.Cache()
-            x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache) }
+            x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache, workspace: Workspace()) }
             return zip(out.array, s).reduce(0) { $0 + $1.0 * $1.1 }
         }
         let cache = EdgeNetwork<Double>.Cache(), out = Buffer<Double>(count: rows)
-        x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache) }
+        x.withUnsafeBufferPointer { net.forward($0.baseAddress!, rows: rows, into: out.pointer, cache: cache, workspace: Workspace()) }
         let g = Buffer<Double>(count: x.count)
-        s.withUnsafeBufferPointer { net.backward($0.baseAddress!, rows: rows, cache: cache, into: g.pointer) }
+        s.withUnsafeBufferPointer { net.backward($0.baseAddress!, rows: rows, cache: cache, into: g.pointer, workspace: Workspace()) }
         Self.checkGradient(x, g.array, f, label: "density MLP")
     }
 

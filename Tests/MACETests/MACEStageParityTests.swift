@@ -79,7 +79,7 @@ import MDNeighbors
         }
         let n = zs.count
         check("spherical_harmonics", ours: ours["spherical_harmonics"], rowsOf: { $0 }, edgeRows: model.sphericalHarmonics.count)
-        check("edge_feats", ours: ours["edge_feats"], rowsOf: { $0 }, edgeRows: model.radialBasis.count)
+        check("edge_feats", ours: ours["edge_feats"], rowsOf: { $0 }, edgeRows: model.radialEmbedding.count)
         check("node_embedding", ours: ours["node_embedding"], rowsOf: { $0 })
         for (t, layer) in model.layers.enumerated() {
             check("interactions.\(t).linear_up", ours: ours["interactions.\(t).linear_up"]) {

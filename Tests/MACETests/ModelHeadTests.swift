@@ -3,7 +3,7 @@ import MDCore
 import Testing
 @testable import MACE
 
-/// The multi-head fixtures of scripts/make_head_fixtures.py: two tiny models converted with a
+/// The multi-head fixtures of scripts/fixtures/make_head_fixtures.py: two tiny models converted with a
 /// chosen head, and mace-torch's energies for every head.
 enum HeadFixtures {
     static let directory = MACEFixtures.directory

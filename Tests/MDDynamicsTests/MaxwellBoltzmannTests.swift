@@ -1,5 +1,6 @@
 import MDCore
 import Testing
+import TestSupport
 @testable import MDDynamics
 
 @Suite struct MaxwellBoltzmannTests {

@@ -1,11 +1,7 @@
 import MDCore
 import MDDynamics
 import MDPotentials
-
-/// An fcc crystal of argon: `repeats`³ conventional cells of edge `a` (Å), 4·repeats³ atoms.
-func fccArgon(repeats: Int, latticeConstant a: Double = 5.26) throws -> AtomicSystem {
-    try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: repeats)
-}
+import TestSupport
 
 /// fcc argon with Maxwell-Boltzmann velocities at `temperature` (K).
 func thermalArgon(repeats: Int, temperature: Double, seed: UInt64 = 7) throws -> AtomicSystem {

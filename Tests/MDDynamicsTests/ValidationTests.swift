@@ -1,6 +1,7 @@
 import MDCore
 import MDPotentials
 import Testing
+import TestSupport
 @testable import MDDynamics
 
 @Suite struct ValidationTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MDCore
+import TestSupport
 @testable import MDIO
 
 /// A small triclinic system in a rotated (non-standard) orientation, moved a little per frame.
@@ -178,7 +179,7 @@ func forces(frame k: Int) -> [SIMD3<Double>] {
         #expect(throws: NetCDFError.self) { try writer.write(try triclinicSystem(frame: 0), timeInFemtoseconds: 0) }
     }
 
-    /// Writes the trajectory that scripts/check_netcdf_readers.py reads, when MACEMD_NETCDF_OUT=DIR is set.
+    /// Writes the trajectory that scripts/checks/check_netcdf_readers.py reads, when MACEMD_NETCDF_OUT=DIR is set.
     @Test func writesReaderCheckTrajectory() throws {
         guard let keep = ProcessInfo.processInfo.environment["MACEMD_NETCDF_OUT"] else { return }
         try OutputDirectory.prepare(keep)

@@ -1,25 +1,26 @@
 import Foundation
 import MDCore
 import Testing
+import TestSupport
 
 @testable import MDIO
 
-/// CIF files against what `ase.io.read` makes of them (fixtures: scripts/make_cif_fixtures.py).
+/// CIF files against what `ase.io.read` makes of them (fixtures: scripts/fixtures/make_cif_fixtures.py).
 @Suite struct CIFReaderTests {
-    static func names() -> [String] {
-        let dir = TestFiles.resources.appendingPathComponent("cif")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.filter { $0.hasSuffix(".cif") }.sorted()
+    /// The CIF fixtures; throws unless all 4 are there.
+    static func names() throws -> [String] {
+        try Fixtures.names(in: TestFiles.resources().appendingPathComponent("cif"), suffix: ".cif", expected: 4,
+                           madeBy: "python -m scripts.fixtures.make_cif_fixtures")
     }
 
-    @Test func fixturesArePresent() { #expect(Self.names().count >= 4) }
+    @Test func fixturesArePresent() throws { #expect(try Self.names().count >= 4) }
 
     /// Same atoms in the same order, positions and cell within 1e-10 Å, including the
     /// expansion by symmetry operations (rock salt from 2 sites and 192 operations, rutile,
     /// a monoclinic cell with a site on an inversion centre).
-    @Test(arguments: names())
+    @Test(arguments: try names())
     func readsWhatASEReads(_ name: String) throws {
-        let dir = TestFiles.resources.appendingPathComponent("cif")
+        let dir = TestFiles.resources().appendingPathComponent("cif")
         let frame = try StructureFile.read(path: dir.appendingPathComponent(name).path)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("\(name).json"))) as? [String: Any]
         let ref = try #require((object?["frames"] as? [[String: Any]])?.first)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MDCore
+import TestSupport
 @testable import MDIO
 
 /// Malformed extended XYZ input gives one line naming the file, the line and the problem.

@@ -1,24 +1,26 @@
 import Foundation
 import Testing
 import MDCore
+import TestSupport
 @testable import MDIO
 
-/// One fixture of scripts/make_extxyz_fixtures.py: NAME.xyz written by ASE and NAME.json, what
+/// One fixture of scripts/fixtures/make_extxyz_fixtures.py: NAME.xyz written by ASE and NAME.json, what
 /// ASE reads from it.
 struct ExtXYZFixture: CustomStringConvertible, Sendable {
     let name: String
     var description: String { name }
-    var xyzPath: String { TestFiles.resources.appendingPathComponent("extxyz/\(name).xyz").path }
+    var xyzPath: String { TestFiles.resources().appendingPathComponent("extxyz/\(name).xyz").path }
 
-    static func all() -> [ExtXYZFixture] {
-        let dir = TestFiles.resources.appendingPathComponent("extxyz")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.filter { $0.hasSuffix(".json") }.map { ExtXYZFixture(name: String($0.dropLast(5))) }.sorted { $0.name < $1.name }
+    /// Every fixture; throws unless all 16 are there.
+    static func all() throws -> [ExtXYZFixture] {
+        try Fixtures.names(in: TestFiles.resources().appendingPathComponent("extxyz"), suffix: ".json", expected: 16,
+                           madeBy: "python -m scripts.fixtures.make_extxyz_fixtures")
+            .map { ExtXYZFixture(name: String($0.dropLast(5))) }
     }
 
     /// The frames as ASE reads them (JSON objects).
     func reference() throws -> [[String: Any]] {
-        let url = TestFiles.resources.appendingPathComponent("extxyz/\(name).json")
+        let url = TestFiles.resources().appendingPathComponent("extxyz/\(name).json")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
         return try #require(object?["frames"] as? [[String: Any]])
     }
@@ -134,11 +136,11 @@ struct ExtXYZComparison {
 }
 
 @Suite struct ExtXYZFixtureTests {
-    @Test func fixturesArePresent() {
-        #expect(ExtXYZFixture.all().count >= 15)
+    @Test func fixturesArePresent() throws {
+        #expect(try ExtXYZFixture.all().count >= 15)
     }
 
-    @Test(arguments: ExtXYZFixture.all())
+    @Test(arguments: try ExtXYZFixture.all())
     func readsWhatASEReads(_ fixture: ExtXYZFixture) throws {
         let frames = try ExtXYZReader.readAll(path: fixture.xyzPath)
         let reference = try fixture.reference()
@@ -150,7 +152,7 @@ struct ExtXYZComparison {
 
     /// Write with MaceMD, read back with MaceMD: the same values as ASE's reading of the original.
     /// Set MACEMD_EXTXYZ_OUT=DIR to keep the written files for `make_extxyz_fixtures.py --check DIR`.
-    @Test(arguments: ExtXYZFixture.all())
+    @Test(arguments: try ExtXYZFixture.all())
     func writeThenReadGivesTheSameValues(_ fixture: ExtXYZFixture) throws {
         let frames = try ExtXYZReader.readAll(path: fixture.xyzPath)
         let directory: URL
@@ -174,17 +176,17 @@ struct ExtXYZComparison {
 }
 
 @Suite struct POSCARTests {
-    static func names() -> [String] {
-        let dir = TestFiles.resources.appendingPathComponent("poscar")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.filter { !$0.hasSuffix(".json") }.sorted()
+    /// The POSCAR fixtures (each with NAME.json beside it); throws unless all 5 are there.
+    static func names() throws -> [String] {
+        try Fixtures.names(in: TestFiles.resources().appendingPathComponent("poscar"), excludingSuffix: ".json", expected: 5,
+                           madeBy: "python -m scripts.fixtures.make_extxyz_fixtures")
     }
 
-    @Test func fixturesArePresent() { #expect(Self.names().count >= 5) }
+    @Test func fixturesArePresent() throws { #expect(try Self.names().count >= 5) }
 
-    @Test(arguments: names())
+    @Test(arguments: try names())
     func readsWhatASEReads(_ name: String) throws {
-        let dir = TestFiles.resources.appendingPathComponent("poscar")
+        let dir = TestFiles.resources().appendingPathComponent("poscar")
         let frame = try StructureFile.read(path: dir.appendingPathComponent(name).path)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("\(name).json"))) as? [String: Any]
         let ref = try #require((object?["frames"] as? [[String: Any]])?.first)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MDIO
 
 /// One structure-reading path for every command, chosen by file name; other formats are named.
@@ -13,12 +14,12 @@ import Testing
     }
 
     @Test func poscarAndCIFAreReadByEveryCommandsPath() throws {
-        let poscar = TestFiles.resources.appendingPathComponent("poscar/POSCAR_direct").path
+        let poscar = TestFiles.resources().appendingPathComponent("poscar/POSCAR_direct").path
         #expect(try StructureFile.readAll(path: poscar).count == 1)
         #expect(try StructureFile.format(of: poscar) == .poscar)
-        let cif = try #require(try FileManager.default.contentsOfDirectory(atPath: TestFiles.resources.appendingPathComponent("cif").path)
+        let cif = try #require(try FileManager.default.contentsOfDirectory(atPath: TestFiles.resources().appendingPathComponent("cif").path)
             .first { $0.hasSuffix(".cif") })
-        #expect(try StructureFile.readAll(path: TestFiles.resources.appendingPathComponent("cif/\(cif)").path).count == 1)
+        #expect(try StructureFile.readAll(path: TestFiles.resources().appendingPathComponent("cif/\(cif)").path).count == 1)
     }
 
     /// XYZ text in a file with a foreign extension is not parsed as XYZ: the format is named.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MDCore
+import TestSupport
 @testable import MDIO
 
 @Suite struct TrajectoryWriterTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import MDCore
+import TestSupport
 @testable import MDNeighbors
 
-/// One structure and ASE's `neighbor_list('ijS')` for it (scripts/make_neighbor_fixtures.py).
+/// One structure and ASE's `neighbor_list('ijS')` for it (scripts/fixtures/make_neighbor_fixtures.py).
 struct NeighborFixture: Decodable, CustomStringConvertible {
     let name: String
     let numbers: [Int]
@@ -20,14 +21,15 @@ struct NeighborFixture: Decodable, CustomStringConvertible {
                          cell: Cell(vectors: try Matrix3(cell), pbc: Periodicity(pbc[0], pbc[1], pbc[2])))
     }
 
-    static let all: [NeighborFixture] = {
+    /// Every case of `Resources/ase_neighbor_lists.json`; a missing or unreadable file throws.
+    static func all() throws -> [NeighborFixture] {
         struct File: Decodable { let cases: [NeighborFixture] }
-        guard let url = Bundle.module.url(forResource: "ase_neighbor_lists", withExtension: "json",
-                                          subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url),
-              let file = try? JSONDecoder().decode(File.self, from: data) else { return [] }
-        return file.cases
-    }()
+        let url = TestFiles.resources().appendingPathComponent("ase_neighbor_lists.json")
+        guard let data = try? Data(contentsOf: url) else {
+            throw MissingFixtureError("\(url.path): missing; make it with python -m scripts.fixtures.make_neighbor_fixtures")
+        }
+        return try JSONDecoder().decode(File.self, from: data).cases
+    }
 }
 
 /// A pair as a hashable tuple (i, j, S).
@@ -37,11 +39,11 @@ struct Edge: Hashable, CustomStringConvertible {
 }
 
 @Suite struct ASEParityTests {
-    @Test func fixturesArePresent() {
-        #expect(NeighborFixture.all.count >= 30)
+    @Test func fixturesArePresent() throws {
+        #expect(try NeighborFixture.all().count >= 30)
     }
 
-    @Test(arguments: NeighborFixture.all)
+    @Test(arguments: try NeighborFixture.all())
     func sameSetOfPairsAsASE(_ fixture: NeighborFixture) throws {
         let system = try fixture.system()
         let pairs = try NeighborPairs(positions: system.positions, cell: system.cell, cutoff: fixture.cutoff)
@@ -52,7 +54,7 @@ struct Edge: Hashable, CustomStringConvertible {
         #expect(ase.subtracting(ours).isEmpty, "pairs missing: \(ase.subtracting(ours).prefix(5))")
     }
 
-    @Test(arguments: NeighborFixture.all)
+    @Test(arguments: try NeighborFixture.all())
     func edgesAreSortedAndIndexedByFirstAtom(_ fixture: NeighborFixture) throws {
         let system = try fixture.system()
         let pairs = try NeighborPairs(positions: system.positions, cell: system.cell, cutoff: fixture.cutoff)

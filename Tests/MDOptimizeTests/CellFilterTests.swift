@@ -2,6 +2,7 @@ import Foundation
 import MDCore
 import MDPotentials
 import Testing
+import TestSupport
 @testable import MDOptimize
 
 @Suite struct CellFilterTests {
@@ -158,7 +159,7 @@ import Testing
 
 @Suite struct ASEFrechetParityTests {
     /// Same coordinates → same atoms, cell, generalised forces and enthalpy as ASE's
-    /// FrechetCellFilter (fixture from scripts/make_frechet_fixture.py).
+    /// FrechetCellFilter (fixture from scripts/fixtures/make_frechet_fixture.py).
     @Test func matchesASE() throws {
         let f = ASEFrechetFixture.self
         let start = try AtomicSystem(atomicNumbers: [18, 18, 18, 18], positions: f.startPositions,
@@ -183,7 +184,7 @@ import Testing
 @Suite struct EnthalpyLabelTests {
     @Test func relaxationUnderPressureReportsTheEnthalpy() throws {
         let lj = LennardJones.argon(cutoff: 8.5)
-        let evaluator: SystemEvaluator = { try lj.evaluate($0, request: .all) }
+        let evaluator: ForceEvaluator = { try lj.evaluate($0, request: .all) }
         let start = try fccArgon(repeats: 1, latticeConstant: 5.3)
         let pressured = try relax(start, relaxCell: true, pressure: 0.5, fmax: 1e-3, maxSteps: 500, evaluator: evaluator)
         let e = try lj.evaluate(pressured.system, request: .energy).energy

@@ -2,6 +2,7 @@ import Foundation
 import MDCore
 import MDPotentials
 import Testing
+import TestSupport
 @testable import MDOptimize
 
 /// Both optimizers, by index (optimizer values are made inside the test).

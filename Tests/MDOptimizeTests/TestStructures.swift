@@ -5,11 +5,6 @@ import MDPotentials
 /// The four-atom basis of the conventional fcc cell, fractional.
 let fccBasis = Crystal.fccBasis
 
-/// `repeats`³ conventional fcc argon cells of edge `a` (Å).
-func fccArgon(repeats: Int, latticeConstant a: Double) throws -> AtomicSystem {
-    try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: repeats)
-}
-
 /// A 13-atom icosahedron (centre + 12 vertices at `radius`), rattled by `rattle` (Å).
 func icosahedron(radius: Double, rattle: Double, seed: UInt64) throws -> AtomicSystem {
     let phi = (1 + 5.0.squareRoot()) / 2

@@ -1,6 +1,7 @@
 import Foundation
 import MDIO
 import Testing
+import TestSupport
 
 /// The built `macemd` binary, run as a user would (`swift build` builds it next to the tests).
 enum MaceMDBinary {

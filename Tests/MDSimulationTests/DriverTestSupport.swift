@@ -1,24 +1,14 @@
 import Foundation
 import MDCore
 import MDIO
+import MDRunFile
 import MDPotentials
+import TestSupport
 @testable import MDSimulation
-
-/// A scratch directory for one test, removed by `cleanup()`.
-struct ScratchDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("macemd-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
-    func text(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
-}
 
 /// fcc argon, n×n×n conventional cells, lattice constant `a` (Å), rattled by up to `rattle` Å.
 func argonCrystal(n: Int, a: Double = 5.26, rattle: Double = 0.05, seed: UInt64 = 3) throws -> AtomicSystem {
-    try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: n).rattled(amplitude: rattle, seed: seed)
+    try fccArgon(repeats: n, latticeConstant: a).rattled(amplitude: rattle, seed: seed)
 }
 
 /// Writes `system` as `structure.xyz` and `yaml` as `run.yaml` into `dir`; returns the parsed run file.

@@ -3,10 +3,12 @@ import MACE
 import MDCore
 import MDIO
 import MDPotentials
+import MDRunFile
 import Testing
+import TestSupport
 @testable import MDSimulation
 
-/// The multi-head fixtures of scripts/make_head_fixtures.py (in Tests/MACETests/Resources).
+/// The multi-head fixtures of scripts/fixtures/make_head_fixtures.py (in Tests/MACETests/Resources).
 enum HeadFixtureFiles {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("MACETests/Resources")

@@ -1,14 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MDSimulation
 
 @Suite struct ModelConversionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
     @Test func embeddedScriptMatchesScriptsFolder() throws {
-        let onDisk = try String(contentsOf: Self.root.appendingPathComponent("scripts/mace_convert.py"), encoding: .utf8)
-        #expect(ModelConverter.script == onDisk, "run scripts/embed_converter.py")
+        let onDisk = try String(contentsOf: TestFiles.repositoryRoot.appendingPathComponent("scripts/conversion/mace_convert.py"),
+                                encoding: .utf8)
+        #expect(ModelConverter.script == onDisk, "run python -m scripts.conversion.embed_converter")
     }
 
     @Test func missingInputIsAnError() {
@@ -20,9 +19,9 @@ import Testing
     }
 
     @Test func missingPythonIsAnError() throws {
-        let input = FileManager.default.temporaryDirectory.appendingPathComponent("dummy-\(UUID()).model")
-        try Data("x".utf8).write(to: input)
-        defer { try? FileManager.default.removeItem(at: input) }
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let input = URL(fileURLWithPath: try dir.write("x", to: "dummy.model"))
         let converter = ModelConverter(python: "/nonexistent/python3")
         #expect(throws: ModelConversionError.pythonNotFound("/nonexistent/python3")) {
             try converter.convert(input: input, output: input.appendingPathExtension("out"))

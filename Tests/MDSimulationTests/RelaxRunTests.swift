@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import MDCore
 import MDIO
+import MDRunFile
+import TestSupport
 @testable import MDSimulation
 
 @Suite struct RelaxRunTests {

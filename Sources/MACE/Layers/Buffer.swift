@@ -29,9 +29,6 @@ final class Buffer<T: MACEScalar>: @unchecked Sendable {
 
     deinit { pointer.deallocate() }
 
-    /// Sets every entry to zero.
-    func zero() { pointer.update(repeating: 0, count: count) }
-
     subscript(i: Int) -> T {
         get { pointer[i] }
         set { pointer[i] = newValue }

@@ -40,3 +40,120 @@ enum EdgeSchedule: Sendable {
     /// Always by blocks of receivers (forward) and senders (backward), recomputing the radial MLP.
     case blocked
 }
+
+/// A block of rows of the edge networks: row r is edge ``edge(_:)`` and, for a pair, also its
+/// reverse ``partner(_:)``.
+struct EdgeBlock {
+    /// Rows in the block.
+    let rows: Int
+    /// Position of the block's first row in `order` (or its first edge when `order` is nil).
+    let start: Int
+    /// The first edge of every row of the plan (nil: row p is edge p).
+    let order: [Int]?
+    /// The second edge of every row of the plan, −1 for rows of one edge (nil: no pairs).
+    let partners: [Int]?
+
+    /// The first edge when the block's rows are the consecutive edges start..<start+rows.
+    var firstEdge: Int? { order == nil ? start : nil }
+
+    /// The (first) edge of row r.
+    @inline(__always) func edge(_ r: Int) -> Int {
+        if let order { return order[start + r] }
+        return start + r
+    }
+
+    /// The second edge of row r, or nil.
+    @inline(__always) func partner(_ r: Int) -> Int? {
+        guard let partners else { return nil }
+        let b = partners[start + r]
+        return b >= 0 ? b : nil
+    }
+
+    /// 1 or 2: the edges of row r.
+    @inline(__always) func edgeCount(_ r: Int) -> Int { partner(r) == nil ? 1 : 2 }
+
+    /// Edge `side` (0 or 1) of row r.
+    @inline(__always) func edge(_ r: Int, side: Int) -> Int { side == 0 ? edge(r) : partners![start + r] }
+}
+
+/// One core's scratch for the blocks it runs: the block workspace (rewound before each block),
+/// the edge networks' caches, convolution scratch, and where the core sums node quantities.
+struct EdgeBlockScratch<T: MACEScalar> {
+    let workspace: Workspace<T>
+    let radialCache = EdgeNetwork<T>.Cache()
+    let densityCache = EdgeNetwork<T>.Cache()
+    private let scratch: Buffer<T>
+    var convolutionScratch: UnsafeMutablePointer<T> { scratch.pointer }
+    /// Node array (nodes × width) this core adds its sums into.
+    let accumulator: UnsafeMutablePointer<T>
+
+    init(workspace: Workspace<T>, convolutionScratch count: Int, accumulator: UnsafeMutablePointer<T>) {
+        self.workspace = workspace
+        scratch = Buffer<T>(count: count)
+        self.accumulator = accumulator
+    }
+}
+
+/// How the blocks of one edge pass are laid out over cores.
+///
+/// - Unpaired: one row per edge; a block is a run of whole receivers (forward, messages summed
+///   at receivers) or senders (backward, ∂E/∂h̃ summed at senders), so every core writes only
+///   rows of its own nodes and the sums go straight into the target.
+/// - Paired (``EdgePairing``): a static share of the rows per core; a row touches two nodes on
+///   either side, so each core sums into a node array of its own (core 0 into the target) and
+///   the arrays are added into the target at the end.
+struct EdgeBlockPlan {
+    /// Where an edge pass sums its node quantities.
+    enum Sums { case atReceivers, atSenders }
+    let sums: Sums
+    let pairing: EdgePairing?
+
+    init<T>(_ c: PassContext<T>, sums: Sums, usesPairs: Bool) {
+        self.sums = sums
+        pairing = usesPairs ? c.pairing : nil
+        rowCount = pairing?.rowCount ?? c.edgeCount
+    }
+
+    /// Rows of the edge networks in the pass.
+    let rowCount: Int
+
+    /// Calls `body` on every block, on all cores; `target` (nodes × `width`) receives the node sums.
+    func run<T>(_ c: PassContext<T>, target: Buffer<T>, width: Int, scratchCount: Int,
+                _ body: (EdgeBlock, EdgeBlockScratch<T>) -> Void) {
+        let graph = c.graph
+        guard let pairing else {
+            let offsets = sums == .atReceivers ? graph.offsets : graph.outgoingOffsets
+            let order: [Int]? = sums == .atReceivers ? nil : graph.outgoing
+            Parallel.forChunks(c.nodeCount, grain: 4) { nodes in
+                c.blockWorkspaces.withWorkspace { ws in
+                    let scratch = EdgeBlockScratch(workspace: ws, convolutionScratch: scratchCount, accumulator: target.pointer)
+                    EdgeBlocks.forEach(nodes: nodes, offsets: offsets) { positions in
+                        ws.rewind()
+                        body(EdgeBlock(rows: positions.count, start: positions.lowerBound, order: order, partners: nil), scratch)
+                    }
+                }
+            }
+            return
+        }
+        let rows = pairing.rowCount
+        let cores = min(Parallel.cores, max(1, rows / EdgeBlocks.size))
+        let extra = (1..<max(cores, 1)).map { _ in c.workspace.buffer(c.nodeCount * width) }
+        Parallel.forEach(cores) { k in
+            c.blockWorkspaces.withWorkspace { ws in
+                let accumulator = k == 0 ? target.pointer : extra[k - 1].pointer
+                let scratch = EdgeBlockScratch(workspace: ws, convolutionScratch: scratchCount, accumulator: accumulator)
+                let share = (rows * k / cores)..<(rows * (k + 1) / cores)
+                for start in stride(from: share.lowerBound, to: share.upperBound, by: EdgeBlocks.size) {
+                    ws.rewind()
+                    let count = min(EdgeBlocks.size, share.upperBound - start)
+                    body(EdgeBlock(rows: count, start: start, order: pairing.first, partners: pairing.second), scratch)
+                }
+            }
+        }
+        if !extra.isEmpty {
+            Parallel.forChunks(c.nodeCount * width, grain: 4096) { range in
+                for b in extra { for k in range { target[k] += b[k] } }
+            }
+        }
+    }
+}

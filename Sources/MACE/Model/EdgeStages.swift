@@ -4,18 +4,23 @@
 ///     q_ij = D(B_ij)                        density network (density-normalised blocks)
 ///     m_i += φ(h̃_j, Y_ij, w_ij)             convolution, summed at the receiver
 ///
-/// and their reverse mode. Nothing of size edges × weights outlives a block.
+/// and their reverse mode. A row of the edge networks is one edge, or a pair of opposite edges
+/// that share it (``EdgePairing``); the same forward and backward code serves every schedule
+/// (``EdgeBlockPlan``). Nothing of size edges × weights outlives a block.
 extension InteractionLayer {
     /// Width of a row of the edge networks' input: B(r) alone, or [B(r), e_s(z_j), e_t(z_i)].
     func edgeInputWidth(_ c: PassContext<T>) -> Int {
         c.radialCount + 2 * (nonLinear?.embeddingWidth ?? 0)
     }
 
-    /// Writes the edge networks' input rows of edges `edge(0)…edge(count−1)` to `rows`.
-    private func gatherEdgeInput(_ c: PassContext<T>, count: Int, edge: (Int) -> Int, into rows: UnsafeMutablePointer<T>) {
+    /// The edge networks' input rows of a block: rows of B itself when the block is a run of
+    /// consecutive edges and the networks see B alone, otherwise gathered into block scratch.
+    private func edgeInput(_ c: PassContext<T>, _ block: EdgeBlock, workspace ws: Workspace<T>) -> UnsafePointer<T> {
         let nb = c.radialCount, w = edgeInputWidth(c)
-        for r in 0..<count {
-            let e = edge(r), row = rows + r * w
+        if nonLinear == nil, let e0 = block.firstEdge { return UnsafePointer(c.radial.pointer + e0 * nb) }
+        let rows = ws.buffer(block.rows * w, zeroed: false)
+        for r in 0..<block.rows {
+            let e = block.edge(r), row = rows.pointer + r * w
             for k in 0..<nb { row[k] = c.radial[e * nb + k] }
             if let nl = nonLinear {
                 let s = nl.embeddingWidth
@@ -23,32 +28,33 @@ extension InteractionLayer {
                 for k in 0..<s { row[nb + k] = src[k]; row[nb + s + k] = tgt[k] }
             }
         }
+        return UnsafePointer(rows.pointer)
     }
 
-    /// w ← R·f(r) for the rows of a block (row r is edge `edge(r)`), when the model puts the
-    /// envelope on the weights (`c.cutoff`); returns the rows before the envelope, R, when
-    /// `keepingRaw` (the backward pass needs them).
-    func applyEnvelope(_ c: PassContext<T>, to w: Buffer<T>, rows: Int, edge: (Int) -> Int, keepingRaw: Bool,
-                       workspace ws: Workspace<T>) -> Buffer<T>? {
-        guard let f = c.cutoff else { return nil }
-        let nw = convolution.weightCount
+    /// w = R(input)·f(r) for the rows of a block (the envelope only when the model puts it on
+    /// the weights); also returns R before the envelope when `keepingRaw` (for the backward pass).
+    private func convolutionWeights(_ c: PassContext<T>, _ block: EdgeBlock, input: UnsafePointer<T>,
+                                    scratch s: EdgeBlockScratch<T>, keepingRaw: Bool) -> (w: Buffer<T>, raw: Buffer<T>?) {
+        let nw = convolution.weightCount, rows = block.rows, ws = s.workspace
+        let w = ws.buffer(rows * nw, zeroed: false)
+        radial.forward(input, rows: rows, into: w.pointer, cache: s.radialCache, workspace: ws)
+        guard let f = c.cutoff else { return (w, nil) }
         let raw = keepingRaw ? ws.buffer(rows * nw, zeroed: false) : nil
         for r in 0..<rows {
-            let fe = f[edge(r)], row = w.pointer + r * nw
+            let fe = f[block.edge(r)], row = w.pointer + r * nw
             if let raw { (raw.pointer + r * nw).update(from: row, count: nw) }
             for k in 0..<nw { row[k] *= fe }
         }
-        return raw
+        return (w, raw)
     }
 
-    /// Reverse of ``applyEnvelope(_:to:rows:edge:keepingRaw:workspace:)``, given dW = ∂E/∂w and
-    /// the raw rows R: adds ∂E/∂f = Σ_k ∂E/∂w_k R_k to `c.dCutoff` and turns dW into
-    /// ∂E/∂R = f ∂E/∂w, in place.
-    func envelopeBackward(_ c: PassContext<T>, dW: Buffer<T>, raw: Buffer<T>?, rows: Int, edge: (Int) -> Int) {
+    /// Reverse of the envelope in ``convolutionWeights``, given dW = ∂E/∂w and the raw rows R:
+    /// adds ∂E/∂f = Σ_k ∂E/∂w_k R_k to `c.dCutoff` and turns dW into ∂E/∂R = f ∂E/∂w, in place.
+    private func envelopeBackward(_ c: PassContext<T>, _ block: EdgeBlock, dW: Buffer<T>, raw: Buffer<T>?) {
         guard let f = c.cutoff, let df = c.dCutoff, let raw else { return }
         let nw = convolution.weightCount
-        for r in 0..<rows {
-            let e = edge(r)
+        for r in 0..<block.rows {
+            let e = block.edge(r)
             var s: T = 0
             for k in 0..<nw { s += dW[r * nw + k] * raw[r * nw + k]; dW[r * nw + k] *= f[e] }
             df[e] += s
@@ -56,11 +62,12 @@ extension InteractionLayer {
     }
 
     /// dRadial(edge(r)) += the B(r) columns of row r of an edge-input gradient (the embedding
-    /// columns depend on elements only).
-    func addRadialGradient(_ c: PassContext<T>, _ dIn: Buffer<T>, rows: Int, edge: (Int) -> Int, into dRadial: Buffer<T>) {
+    /// columns depend on elements only). A pair's ∂E/∂B goes to its first edge: both edges have
+    /// the same B, so forces and virial are those of half on each.
+    private func addRadialGradient(_ c: PassContext<T>, _ block: EdgeBlock, _ dIn: Buffer<T>, into dRadial: Buffer<T>) {
         let nb = c.radialCount, width = edgeInputWidth(c)
-        for r in 0..<rows {
-            let e = edge(r)
+        for r in 0..<block.rows {
+            let e = block.edge(r)
             for k in 0..<nb { dRadial[e * nb + k] += dIn[r * width + k] }
         }
     }
@@ -68,119 +75,93 @@ extension InteractionLayer {
     /// Forward edge stages: messages m (nodes × dim(irreps_mid), zero on entry) ← Σ_j φ(h̃_j, Y_ij, w_ij),
     /// and q (one per edge) ← D(B_ij) when the block has a density network.
     func forwardEdges(_ c: PassContext<T>, up: Buffer<T>, messages: Buffer<T>, density q: Buffer<T>?) {
-        guard let profile = c.profile else { return forwardEdges(c, up: up, messages: messages, density: q, split: nil) }
-        let ne = Double(c.edgeCount)
-        profile.split(.radialMLP, flops: ne * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
-                      .convolution, flops: ne * convolution.forwardFlopsPerEdge) {
-            forwardEdges(c, up: up, messages: messages, density: q, split: $0)
-        }
-    }
-
-    /// ``forwardEdges(_:up:messages:density:)``; each core records its radial-MLP and
-    /// convolution time in `split` when given.
-    private func forwardEdges(_ c: PassContext<T>, up: Buffer<T>, messages: Buffer<T>, density q: Buffer<T>?,
-                              split: StageProfile.Split?) {
-        let nw = convolution.weightCount, width = edgeInputWidth(c), nb = c.radialCount
-        let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, shCount = c.shCount
+        let plan = EdgeBlockPlan(c, sums: .atReceivers, usesPairs: usesPairs(c))
+        let rows = Double(plan.rowCount), ne = Double(c.edgeCount)
+        let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, nw = convolution.weightCount
         let graph = c.graph
-        Parallel.forChunks(c.nodeCount, grain: 4) { nodes in
-            c.blockWorkspaces.withWorkspace { ws in
-                let scratch = Buffer<T>(count: convolution.scratchCount)
-                let radialCache = EdgeNetwork<T>.Cache(), densityCache = EdgeNetwork<T>.Cache()
-                // Receivers are consecutive in edge order, so a block is a contiguous range of edges.
-                EdgeBlocks.forEach(nodes: nodes, offsets: graph.offsets) { edges in
-                    ws.rewind()
-                    var stopwatch = StageProfile.Stopwatch(split)
-                    let rows = edges.count, e0 = edges.lowerBound
-                    let input: UnsafePointer<T>
-                    if nonLinear == nil {
-                        input = UnsafePointer(c.radial.pointer + e0 * nb)
-                    } else {
-                        let b = ws.buffer(rows * width, zeroed: false)
-                        gatherEdgeInput(c, count: rows, edge: { e0 + $0 }, into: b.pointer)
-                        input = UnsafePointer(b.pointer)
+        profiled(c.profile, .radialMLP, flops: rows * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
+                 .convolution, flops: ne * convolution.forwardFlopsPerEdge) { split in
+            plan.run(c, target: messages, width: dMid, scratchCount: convolution.scratchCount) { block, s in
+                var stopwatch = StageProfile.Stopwatch(split)
+                let ws = s.workspace
+                let input = edgeInput(c, block, workspace: ws)
+                let (w, _) = convolutionWeights(c, block, input: input, scratch: s, keepingRaw: false)
+                if let density, let q {
+                    let d = ws.buffer(block.rows, zeroed: false)
+                    density.forward(input, rows: block.rows, into: d.pointer, cache: s.densityCache, workspace: ws)
+                    for r in 0..<block.rows {
+                        q[block.edge(r)] = d[r]
+                        if let b = block.partner(r) { q[b] = d[r] }
                     }
-                    let w = ws.buffer(rows * nw, zeroed: false)
-                    radial.forward(input, rows: rows, into: w.pointer, cache: radialCache, workspace: ws)
-                    _ = applyEnvelope(c, to: w, rows: rows, edge: { e0 + $0 }, keepingRaw: false, workspace: ws)
-                    if let density, let q {
-                        density.forward(input, rows: rows, into: q.pointer + e0, cache: densityCache, workspace: ws)
-                    }
-                    stopwatch.lap()
-                    for e in edges {
-                        convolution.accumulate(x: up.pointer + graph.senders[e] * dEdge, sh: c.sh.pointer + e * shCount,
-                                               weights: w.pointer + (e - e0) * nw, into: messages.pointer + graph.receivers[e] * dMid,
-                                               scratch: scratch.pointer)
-                    }
-                    stopwatch.finish()
                 }
+                stopwatch.lap()
+                for r in 0..<block.rows {
+                    for side in 0..<block.edgeCount(r) {
+                        let e = block.edge(r, side: side)
+                        convolution.accumulate(x: up.pointer + graph.senders[e] * dEdge, sh: c.sh.pointer + e * c.shCount,
+                                               weights: w.pointer + r * nw, into: s.accumulator + graph.receivers[e] * dMid,
+                                               scratch: s.convolutionScratch)
+                    }
+                }
+                stopwatch.finish()
             }
         }
     }
 
     /// Reverse mode of the edge stages, given dM = ∂E/∂m (nodes × dim(irreps_mid)) and, for
     /// density blocks, dq = ∂E/∂q per edge: adds ∂E/∂h̃ to dUp, ∂E/∂Y to dSH, ∂E/∂B to dRadial
-    /// and ∂E/∂f to `c.dCutoff`. The radial MLP is recomputed block by block.
-    ///
-    /// Blocks are runs of senders, so each core writes only its own rows of dUp and the rows of
-    /// its own edges.
+    /// and ∂E/∂f to `c.dCutoff`. The edge networks are recomputed block by block.
     func backwardEdges(_ c: PassContext<T>, up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?,
                        dUp: Buffer<T>, dSH: Buffer<T>, dRadial: Buffer<T>) {
-        guard let profile = c.profile else {
-            return backwardEdges(c, up: up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial, split: nil)
-        }
-        let ne = Double(c.edgeCount)
-        profile.split(.backwardRadialMLP, flops: 2 * ne * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
-                      .backwardConvolution, flops: ne * convolution.backwardFlopsPerEdge) {
-            backwardEdges(c, up: up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial, split: $0)
-        }
-    }
-
-    /// ``backwardEdges(_:up:dM:dq:dUp:dSH:dRadial:)``; each core records its radial-MLP and
-    /// convolution time in `split` when given.
-    private func backwardEdges(_ c: PassContext<T>, up: Buffer<T>, dM: Buffer<T>, dq: Buffer<T>?,
-                               dUp: Buffer<T>, dSH: Buffer<T>, dRadial: Buffer<T>, split: StageProfile.Split?) {
+        let plan = EdgeBlockPlan(c, sums: .atSenders, usesPairs: usesPairs(c))
+        let rows = Double(plan.rowCount), ne = Double(c.edgeCount)
         let nw = convolution.weightCount, width = edgeInputWidth(c)
         let dEdge = linearUp.dimOut, dMid = convolution.irrepsOut.dimension, shCount = c.shCount
         let graph = c.graph
-        Parallel.forChunks(c.nodeCount, grain: 4) { nodes in
-            c.blockWorkspaces.withWorkspace { ws in
-                let scratch = Buffer<T>(count: convolution.scratchCount)
-                let radialCache = EdgeNetwork<T>.Cache(), densityCache = EdgeNetwork<T>.Cache()
-                EdgeBlocks.forEach(nodes: nodes, offsets: graph.outgoingOffsets) { positions in
-                    ws.rewind()
-                    var stopwatch = StageProfile.Stopwatch(split)
-                    let rows = positions.count, k0 = positions.lowerBound
-                    let edge = { (r: Int) in graph.outgoing[k0 + r] }
-                    let input = ws.buffer(rows * width, zeroed: false)
-                    gatherEdgeInput(c, count: rows, edge: edge, into: input.pointer)
-                    let w = ws.buffer(rows * nw, zeroed: false)
-                    radial.forward(input.pointer, rows: rows, into: w.pointer, cache: radialCache, workspace: ws)
-                    let raw = applyEnvelope(c, to: w, rows: rows, edge: edge, keepingRaw: true, workspace: ws)
-                    let dW = ws.buffer(rows * nw, zeroed: false)
-                    stopwatch.lap()
-                    for r in 0..<rows {
-                        let e = edge(r), j = graph.senders[e], i = graph.receivers[e]
+        profiled(c.profile, .backwardRadialMLP, flops: 2 * rows * (radial.flopsPerRow + (density?.flopsPerRow ?? 0)),
+                 .backwardConvolution, flops: ne * convolution.backwardFlopsPerEdge) { split in
+            plan.run(c, target: dUp, width: dEdge, scratchCount: convolution.scratchCount) { block, s in
+                var stopwatch = StageProfile.Stopwatch(split)
+                let ws = s.workspace, rowCount = block.rows
+                let input = edgeInput(c, block, workspace: ws)
+                let (w, raw) = convolutionWeights(c, block, input: input, scratch: s, keepingRaw: true)
+                let dW = ws.buffer(rowCount * nw, zeroed: false)
+                stopwatch.lap()
+                for r in 0..<rowCount {
+                    for side in 0..<block.edgeCount(r) {
+                        let e = block.edge(r, side: side), j = graph.senders[e], i = graph.receivers[e]
                         convolution.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * shCount,
                                              weights: w.pointer + r * nw, gradient: dM.pointer + i * dMid,
-                                             dx: dUp.pointer + j * dEdge, dSH: dSH.pointer + e * shCount,
-                                             dWeights: dW.pointer + r * nw, scratch: scratch.pointer)
+                                             dx: s.accumulator + j * dEdge, dSH: dSH.pointer + e * shCount,
+                                             dWeights: dW.pointer + r * nw, scratch: s.convolutionScratch,
+                                             accumulateWeights: side == 1)
                     }
-                    stopwatch.lap()
-                    envelopeBackward(c, dW: dW, raw: raw, rows: rows, edge: edge)
-                    let dIn = ws.buffer(rows * width, zeroed: false)
-                    radial.backward(dW.pointer, rows: rows, cache: radialCache, into: dIn.pointer, workspace: ws)
-                    addRadialGradient(c, dIn, rows: rows, edge: edge, into: dRadial)
-                    if let density, let dq {
-                        let q = ws.buffer(rows, zeroed: false), g = ws.buffer(rows, zeroed: false)
-                        density.forward(input.pointer, rows: rows, into: q.pointer, cache: densityCache, workspace: ws)
-                        for r in 0..<rows { g[r] = dq[edge(r)] }
-                        density.backward(g.pointer, rows: rows, cache: densityCache, into: dIn.pointer, workspace: ws)
-                        addRadialGradient(c, dIn, rows: rows, edge: edge, into: dRadial)
-                    }
-                    stopwatch.finish()
                 }
+                stopwatch.lap()
+                envelopeBackward(c, block, dW: dW, raw: raw)
+                let dIn = ws.buffer(rowCount * width, zeroed: false)
+                radial.backward(dW.pointer, rows: rowCount, cache: s.radialCache, into: dIn.pointer, workspace: ws)
+                addRadialGradient(c, block, dIn, into: dRadial)
+                if let density, let dq {
+                    let q = ws.buffer(rowCount, zeroed: false), g = ws.buffer(rowCount, zeroed: false)
+                    density.forward(input, rows: rowCount, into: q.pointer, cache: s.densityCache, workspace: ws)
+                    for r in 0..<rowCount {
+                        let a = block.edge(r)
+                        if let b = block.partner(r) { g[r] = dq[a] + dq[b] } else { g[r] = dq[a] }
+                    }
+                    density.backward(g.pointer, rows: rowCount, cache: s.densityCache, into: dIn.pointer, workspace: ws)
+                    addRadialGradient(c, block, dIn, into: dRadial)
+                }
+                stopwatch.finish()
             }
         }
     }
+}
+
+/// Runs a parallel region under `profile?.split(…)`, or just runs it (with no split) when
+/// there is no profile.
+private func profiled(_ profile: StageProfile?, _ first: StageProfile.Stage, flops firstFlops: Double,
+                      _ second: StageProfile.Stage, flops secondFlops: Double, _ body: (StageProfile.Split?) -> Void) {
+    guard let profile else { return body(nil) }
+    profile.split(first, flops: firstFlops, second, flops: secondFlops) { body($0) }
 }

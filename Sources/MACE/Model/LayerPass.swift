@@ -2,17 +2,7 @@
 struct PassContext<T: MACEScalar> {
     let elements: [Int]
     let graph: EdgeGraph
-    /// Y(r̂_e), edges × (L+1)².
-    let sh: Buffer<T>
-    let shCount: Int
-    /// B(r_e)·f(r_e), edges × nb.
-    let radial: Buffer<T>
-    let radialCount: Int
-    /// f(r_e) per edge when the model multiplies the envelope into the convolution weights and
-    /// densities (mace `apply_cutoff=False`) instead of into B; nil otherwise.
-    let cutoff: Buffer<T>?
-    /// ∂E/∂f(r_e), accumulated by the layers when `cutoff` is set.
-    let dCutoff: Buffer<T>?
+    let edges: EdgeFeatures<T>
     /// Where the work arrays come from.
     let workspace: Workspace<T>
     /// Per-core scratch of the edge blocks.
@@ -21,11 +11,22 @@ struct PassContext<T: MACEScalar> {
     let keepIntermediates: Bool
     /// Where to record time and work per stage (nil: not measured).
     let profile: StageProfile?
-    /// The first edge of every pair of opposite edges (e < reverse[e]) when every edge has its
-    /// reverse with the same radial features; nil otherwise (see ``InteractionLayer/usesPairs(_:)``).
-    let pairs: [Int]?
+    /// The rows of the edge networks when opposite edges share them (nil: one row per edge,
+    /// see ``InteractionLayer/usesPairs(_:)``).
+    let pairing: EdgePairing?
     var nodeCount: Int { elements.count }
     var edgeCount: Int { graph.count }
+    /// Y(r̂_e), edges × (L+1)².
+    var sh: Buffer<T> { edges.sh }
+    var shCount: Int { edges.shCount }
+    /// B(r_e)·f(r_e), edges × nb.
+    var radial: Buffer<T> { edges.radial.values }
+    var radialCount: Int { edges.radialCount }
+    /// f(r_e) per edge when the model multiplies the envelope into the convolution weights and
+    /// densities (mace `apply_cutoff=False`) instead of into B; nil otherwise.
+    var cutoff: Buffer<T>? { edges.radial.envelope?.values }
+    /// ∂E/∂f(r_e), accumulated by the layers when `cutoff` is set.
+    var dCutoff: Buffer<T>? { edges.radial.envelope?.gradients }
 }
 
 /// Everything one forward pass keeps for the backward pass of one layer (all node-sized).
@@ -82,11 +83,7 @@ extension InteractionLayer {
         timed(p, .linears, flops: rows * linearUp.flopsPerRow) { linearUp.forward(tape.input.pointer, rows: n, into: up.pointer) }
         // m_i = Σ_j φ(h̃_j, Y_ij, w_ij), edges grouped by receiver i.
         let messages = ws.buffer(n * dMid)
-        if usesPairs(c) {
-            forwardEdgesPaired(c, up: up, messages: messages, density: q)
-        } else {
-            forwardEdges(c, up: up, messages: messages, density: q)
-        }
+        forwardEdges(c, up: up, messages: messages, density: q)
         // Without a density or probe, Linear(m) is normalised in place.
         let normalized = keptNormalized ?? ws.buffer(n * dL, zeroed: false)
         let lin = keptLinear ?? normalized
@@ -223,11 +220,7 @@ extension InteractionLayer {
             dM = ws.buffer(n * dMid)
         }
         timed(p, .backwardLinears, flops: rows * linear.flopsPerRow) { linear.backward(dLin.pointer, rows: n, into: dM.pointer) }
-        if usesPairs(c) {
-            backwardEdgesPaired(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
-        } else {
-            backwardEdges(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
-        }
+        backwardEdges(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
         if let inputGradient {
             timed(p, .backwardLinears, flops: rows * linearUp.flopsPerRow) {
                 linearUp.backward(dUp.pointer, rows: n, into: inputGradient.pointer)

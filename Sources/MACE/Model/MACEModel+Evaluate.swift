@@ -1,62 +1,91 @@
 import MDCore
-import MDNeighbors
+
+/// What one evaluation of a ``MACEModel`` returns.
+struct ModelOutput {
+    /// E = Σ_{i owned} E_i, eV.
+    var energy: Double
+    /// E_i = E0(z_i) + s·(Σ_t e_t(h_i^t) + Σ_{j} ½V_ZBL(r_ij)) + μ for owned nodes, 0 for ghosts (eV).
+    var nodeEnergies: [Double]
+    /// ∂E/∂r_e per edge in ``EdgeGraph`` order (eV/Å); empty unless gradients were asked for.
+    var edgeGradients: [SIMD3<Double>]
+}
+
+/// Switches of one evaluation that do not change its result beyond rounding: for benchmarks
+/// and tests, never stored on the model.
+struct EvaluationOptions {
+    /// How the edge stages are scheduled.
+    var schedule = EdgeSchedule.automatic
+    /// Receives the time and work of each stage (nil: not measured).
+    var profile: StageProfile? = nil
+    /// Receives intermediate arrays by mace-torch module name (node-major, blocks m-major with
+    /// the channel fastest; edges in ``EdgeGraph`` order), for the stage parity tests.
+    var probe: ((String, [Double]) -> Void)? = nil
+}
 
 extension MACEModel {
-    /// Energy (eV) and, when `gradients` is true, ∂E/∂r for every kept edge (eV/Å).
+    /// The energy of the owned nodes of `graph` and, when `gradients` is true, ∂E/∂r for every
+    /// edge: the stages of Batatia et al. (2022) as a list, then their reverse in reverse order.
     ///
-    /// E = Σ_i [E0(z_i) + s·Σ_t e_t(h_i^t) + μ]  (eq. 13 with ScaleShift s, μ); the gradient is the
-    /// exact reverse-mode derivative through every stage.
+    /// E = Σ_{i owned} [E0(z_i) + s·Σ_t e_t(h_i^t) + μ]  (eq. 13 with ScaleShift s, μ). Ghost
+    /// nodes (`owned[i] == false`) carry features to their owned neighbours but add no energy:
+    /// their readout seed is 0 and ZBL pair terms count only on owned receivers.
     ///
-    /// `probe`, for tests, receives intermediate arrays by mace-torch module name (node-major,
-    /// blocks m-major with the channel fastest; edges in ``EdgeGraph`` order).
-    /// `profile`, when given, receives the time and work of each stage.
-    func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, profile: StageProfile? = nil,
-                probe: ((String, [T]) -> Void)? = nil) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
-        workspaces.withWorkspace {
-            energy(elements: elements, graph: graph, gradients: gradients, workspace: $0, profile: profile, probe: probe)
+    /// - Parameters:
+    ///   - elements: model element index of every node.
+    ///   - owned: which nodes count in the energy (nil: all).
+    func evaluate(elements: [Int], graph: EdgeGraph, owned: [Bool]?, gradients: Bool,
+                  options: EvaluationOptions = .init()) -> ModelOutput {
+        workspaces.withWorkspace { ws in
+            let p = options.profile
+            // Forward: edge features, node features layer by layer, node energies.
+            let geometry = computeEdgeGeometry(graph)
+            let sh = timed(p, .sphericalHarmonics, flops: Double(graph.count) * sphericalHarmonics.flopsPerEvaluation) {
+                computeY(geometry, workspace: ws)
+            }
+            let radial = timed(p, .radialBasis) {
+                computeRadialEmbedding(graph, geometry, elements: elements, gradients: gradients, workspace: ws)
+            }
+            let edges = EdgeFeatures(graph: graph, geometry: geometry, sh: sh, shCount: sphericalHarmonics.count,
+                                     radial: radial, radialCount: radialEmbedding.count)
+            let h0 = computeEmbedding(elements, workspace: ws)
+            let context = PassContext(
+                elements: elements, graph: graph, edges: edges, workspace: ws, blockWorkspaces: blockWorkspaces,
+                keepIntermediates: options.probe != nil, profile: p,
+                pairing: options.schedule == .blocked ? nil : EdgePairing(edges))
+            let tapes = computeLayers(h0, context)
+            if let probe = options.probe { Self.report(probe, edges: edges, embedding: h0, tapes: tapes) }
+            let readout = timed(p, .readouts) { computeReadouts(tapes, rows: elements.count, workspace: ws) }
+            let energies = timed(p, .readouts) {
+                computeNodeEnergies(readout.energies, edges: edges, elements: elements, owned: owned)
+            }
+            options.probe?("node_energies", energies.map { Double(T($0)) })
+            var energy = 0.0
+            for (i, e) in energies.enumerated() where owned?[i] ?? true { energy += e }
+            let nodeEnergies = owned.map { mask in energies.indices.map { mask[$0] ? energies[$0] : 0 } } ?? energies
+            guard gradients else { return ModelOutput(energy: energy, nodeEnergies: nodeEnergies, edgeGradients: []) }
+
+            // Reverse: readouts, layers from last to first, edge features.
+            let dOut = timed(p, .readouts) {
+                reverseReadouts(readout.caches, tapes: tapes, rows: elements.count, owned: owned, workspace: ws)
+            }
+            let (dSH, dRadial) = reverseLayers(tapes, dOut: dOut, context)
+            let grads = timed(p, .backwardEdges) {
+                reverseEdgeFeatures(edges, dSH: dSH, dRadial: dRadial, elements: elements, owned: owned)
+            }
+            return ModelOutput(energy: energy, nodeEnergies: nodeEnergies, edgeGradients: grads)
         }
     }
 
-    private func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, workspace ws: Workspace<T>,
-                        profile: StageProfile?, probe: ((String, [T]) -> Void)?) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
-        let n = elements.count, ne = graph.count
-        let shCount = sphericalHarmonics.count, nb = radialBasis.count
-        // Edge features: Y(r̂) and B(r)·f(r).
-        let sh = ws.buffer(ne * shCount)
-        let applyCutoff = config.applyCutoff
-        let cutoff: Buffer<T>? = applyCutoff ? nil : ws.buffer(ne)
-        let dCutoff: Buffer<T>? = applyCutoff || !gradients ? nil : ws.buffer(ne)
-        let radial = ws.buffer(ne * nb)
-        timed(profile, .sphericalHarmonics, flops: Double(ne) * sphericalHarmonics.flopsPerEvaluation) {
-            Parallel.forChunks(ne, grain: 32) { edges in
-                for e in edges {
-                    let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
-                    sphericalHarmonics.evaluate(v, into: UnsafeMutableBufferPointer(start: sh.pointer + e * shCount, count: shCount))
-                }
-            }
-        }
-        timed(profile, .radialBasis) {
-        Parallel.forChunks(ne, grain: 32) { edges in
-            for e in edges {
-                let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
-                let r = (v * v).sum().squareRoot()
-                let row = radial.pointer + e * nb
-                radialBasis.evaluate(transformed(r, edge: e, graph: graph, elements: elements).value,
-                                     into: UnsafeMutableBufferPointer(start: row, count: nb))
-                let f = envelope.value(r)
-                if applyCutoff { for k in 0..<nb { row[k] *= f } } else { cutoff![e] = f }
-            }
-        }
-        }
-        // Layer-0 features: embedding of the element.
+    /// h_i^(0) = W z_i: the embedding row of each node's element (eq. 6).
+    private func computeEmbedding(_ elements: [Int], workspace ws: Workspace<T>) -> Buffer<T> {
         let d0 = embeddings[0].count
-        let h0 = ws.buffer(n * d0)
-        for i in 0..<n { for k in 0..<d0 { h0[i * d0 + k] = embeddings[elements[i]][k] } }
+        let h0 = ws.buffer(elements.count * d0)
+        for (i, z) in elements.enumerated() { for k in 0..<d0 { h0[i * d0 + k] = embeddings[z][k] } }
+        return h0
+    }
 
-        let context = PassContext(elements: elements, graph: graph, sh: sh, shCount: shCount, radial: radial, radialCount: nb,
-                                  cutoff: cutoff, dCutoff: dCutoff, workspace: ws, blockWorkspaces: blockWorkspaces,
-                                  keepIntermediates: probe != nil, profile: profile,
-                                  pairs: edgeSchedule == .blocked ? nil : Self.pairs(of: graph, radial: radial, count: nb, cutoff: cutoff))
+    /// h^(t+1) = layer_t(h^(t)) for every interaction + product layer, keeping each tape.
+    private func computeLayers(_ h0: Buffer<T>, _ context: PassContext<T>) -> [LayerTape<T>] {
         var tapes: [LayerTape<T>] = []
         var h = h0
         for layer in layers {
@@ -65,111 +94,72 @@ extension MACEModel {
             tapes.append(tape)
             h = tape.output
         }
-        if let probe {
-            probe("spherical_harmonics", sh.array)
-            probe("edge_feats", radial.array)
-            probe("node_embedding", h0.array)
-            for (t, tape) in tapes.enumerated() {
-                probe("interactions.\(t).linear_up", tape.up.array)
-                probe("interactions.\(t).linear", tape.linearOut?.array ?? [])
-                probe("interactions.\(t).out", tape.contractionIn.array)
-                probe("products.\(t).out", tape.output.array)
-            }
-        }
-        // Readouts and energy.
-        let readoutFlops = Double(n) * readouts.reduce(0) { $0 + $1.flopsPerRow }
-        var readoutCaches: [Buffer<T>?] = []
-        var nodeEnergy = [Double](repeating: 0, count: n)
-        timed(profile, .readouts, flops: readoutFlops) {
-            for r in readouts {
-                let cache: Buffer<T>? = r.linears.count > 1 ? ws.buffer(n * r.cacheWidth) : nil
-                let e = r.forward(tapes[r.layer].output.pointer, rows: n, cache: cache)
-                for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
-                readoutCaches.append(cache)
-            }
-            // ZBL: ½ V(r) f(r) per directed edge, added before the scale (mace's pair_node_energy).
-            if let repulsion {
-                for e in 0..<ne {
-                    let r = T(length(graph.vectors[e]))
-                    nodeEnergy[graph.receivers[e]] += Double(repulsion.edgeEnergy(
-                        r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]))
-                }
-            }
-        }
-        var energy = 0.0
-        for i in 0..<n { energy += config.atomicEnergies[elements[i]] + config.scale * nodeEnergy[i] + config.shift }
-        probe?("node_energies", (0..<n).map { T(config.atomicEnergies[elements[$0]] + config.scale * nodeEnergy[$0] + config.shift) })
-        guard gradients else { return (energy, []) }
+        return tapes
+    }
 
-        // Reverse mode.
-        let dOut = tapes.map { ws.buffer($0.output.count) }
-        timed(profile, .readouts, flops: readoutFlops) {
-            for (r, cache) in zip(readouts, readoutCaches) {
-                r.backward(seed: T(config.scale), rows: n, cache: cache, into: dOut[r.layer].pointer)
+    /// e_i = Σ_t readout_t(h_i^(t)) per node (before scale and shift), and each readout's cache.
+    private func computeReadouts(_ tapes: [LayerTape<T>], rows n: Int, workspace ws: Workspace<T>)
+        -> (energies: [Double], caches: [Buffer<T>?]) {
+        var caches: [Buffer<T>?] = []
+        var nodeEnergy = [Double](repeating: 0, count: n)
+        for r in readouts {
+            let cache: Buffer<T>? = r.linears.count > 1 ? ws.buffer(n * r.cacheWidth) : nil
+            let e = r.forward(tapes[r.layer].output.pointer, rows: n, cache: cache)
+            for i in 0..<n { nodeEnergy[i] += Double(e[i]) }
+            caches.append(cache)
+        }
+        return (nodeEnergy, caches)
+    }
+
+    /// E_i = E0(z_i) + s·(e_i + Σ_{edges into i} ½V_ZBL f) + μ: the ZBL pair term of each
+    /// directed edge goes to its receiver before the scale (mace's `pair_node_energy`), and
+    /// only to owned receivers.
+    private func computeNodeEnergies(_ readout: [Double], edges: EdgeFeatures<T>, elements: [Int], owned: [Bool]?) -> [Double] {
+        var nodeEnergy = readout
+        if let repulsion {
+            let graph = edges.graph
+            for e in 0..<graph.count where owned?[graph.receivers[e]] ?? true {
+                nodeEnergy[graph.receivers[e]] += Double(repulsion.edgeEnergy(
+                    T(graph.lengths[e]), config.atomicNumbers[elements[graph.senders[e]]],
+                    config.atomicNumbers[elements[graph.receivers[e]]]))
             }
         }
-        let dSH = ws.buffer(ne * shCount)
-        let dRadial = ws.buffer(ne * nb)
+        return elements.indices.map { config.atomicEnergies[elements[$0]] + config.scale * nodeEnergy[$0] + config.shift }
+    }
+
+    /// ∂E/∂h^(t) from the readouts, seeded with the scale s on owned nodes and 0 on ghosts.
+    private func reverseReadouts(_ caches: [Buffer<T>?], tapes: [LayerTape<T>], rows n: Int, owned: [Bool]?,
+                                 workspace ws: Workspace<T>) -> [Buffer<T>] {
+        let dOut = tapes.map { ws.buffer($0.output.count) }
+        for (r, cache) in zip(readouts, caches) {
+            r.backward(seed: T(config.scale), rows: n, mask: owned, cache: cache, into: dOut[r.layer].pointer)
+        }
+        return dOut
+    }
+
+    /// ∂E/∂Y and ∂E/∂B per edge, through the layers from last to first.
+    private func reverseLayers(_ tapes: [LayerTape<T>], dOut: [Buffer<T>], _ c: PassContext<T>) -> (Buffer<T>, Buffer<T>) {
+        let dSH = c.workspace.buffer(c.edgeCount * c.shCount)
+        let dRadial = c.workspace.buffer(c.edgeCount * c.radialCount)
         for t in stride(from: layers.count - 1, through: 0, by: -1) {
-            layers[t].backward(context, tape: tapes[t], gradient: dOut[t], inputGradient: t > 0 ? dOut[t - 1] : nil,
+            layers[t].backward(c, tape: tapes[t], gradient: dOut[t], inputGradient: t > 0 ? dOut[t - 1] : nil,
                                dSH: dSH, dRadial: dRadial)
         }
-        // ∂E/∂r per edge: harmonics part plus radial part (dE/d|r|)·r̂.
-        var grads = [SIMD3<Double>](repeating: .zero, count: ne)
-        let scale = T(config.scale)
-        timed(profile, .backwardEdges) { grads.withUnsafeMutableBufferPointer { gradsOut in
-            let out = gradsOut.baseAddress!
-            Parallel.forChunks(ne, grain: 32) { edges in
-                let values = Buffer<T>(count: nb), derivs = Buffer<T>(count: nb)  // chunk-local scratch
-                for e in edges {
-                    let v = SIMD3<T>(T(graph.vectors[e].x), T(graph.vectors[e].y), T(graph.vectors[e].z))
-                    let r = (v * v).sum().squareRoot()
-                    var g = sphericalHarmonics.backward(v, gradient: UnsafeBufferPointer(start: dSH.pointer + e * shCount, count: shCount))
-                    let (x, dx) = transformed(r, edge: e, graph: graph, elements: elements)
-                    radialBasis.evaluate(x, values: UnsafeMutableBufferPointer(start: values.pointer, count: nb),
-                                         derivatives: UnsafeMutableBufferPointer(start: derivs.pointer, count: nb))
-                    let (f, df) = envelope.valueAndDerivative(r)
-                    var dEdr: T = 0
-                    if applyCutoff {
-                        for k in 0..<nb { dEdr += dRadial[e * nb + k] * (derivs[k] * dx * f + values[k] * df) }
-                    } else {
-                        for k in 0..<nb { dEdr += dRadial[e * nb + k] * derivs[k] * dx }
-                        dEdr += dCutoff![e] * df
-                    }
-                    if let repulsion {
-                        dEdr += scale * repulsion.edgeEnergyAndDerivative(
-                            r, config.atomicNumbers[elements[graph.senders[e]]], config.atomicNumbers[elements[graph.receivers[e]]]).derivative
-                    }
-                    g += (dEdr / r) * v
-                    out[e] = SIMD3<Double>(Double(g.x), Double(g.y), Double(g.z))
-                }
-            }
-        } }
-        return (energy, grads)
+        return (dSH, dRadial)
     }
 
-    /// The first edge of each pair of opposite edges, or nil unless every edge has its reverse
-    /// with bitwise the same radial features (and envelope).
-    private static func pairs(of graph: EdgeGraph, radial: Buffer<T>, count nb: Int, cutoff: Buffer<T>?) -> [Int]? {
-        var pairs: [Int] = []
-        pairs.reserveCapacity(graph.count / 2)
-        for e in 0..<graph.count {
-            let b = graph.reverse[e]
-            guard b >= 0 else { return nil }
-            if b < e { continue }
-            for k in 0..<nb where radial[e * nb + k] != radial[b * nb + k] { return nil }
-            if let cutoff, cutoff[e] != cutoff[b] { return nil }
-            pairs.append(e)
+    /// Hands the intermediate arrays to a test probe under mace-torch's module names.
+    private static func report(_ probe: (String, [Double]) -> Void, edges: EdgeFeatures<T>, embedding h0: Buffer<T>,
+                               tapes: [LayerTape<T>]) {
+        func values(_ b: Buffer<T>?) -> [Double] { b?.array.map { Double($0) } ?? [] }
+        probe("spherical_harmonics", values(edges.sh))
+        probe("edge_feats", values(edges.radial.values))
+        probe("node_embedding", values(h0))
+        for (t, tape) in tapes.enumerated() {
+            probe("interactions.\(t).linear_up", values(tape.up))
+            probe("interactions.\(t).linear", values(tape.linearOut))
+            probe("interactions.\(t).out", values(tape.contractionIn))
+            probe("products.\(t).out", values(tape.output))
         }
-        return pairs
-    }
-
-    /// The argument of the radial basis: r itself, or the distance transform T(r; Z_sender, Z_receiver)
-    /// with its derivative.
-    @inline(__always)
-    private func transformed(_ r: T, edge e: Int, graph: EdgeGraph, elements: [Int]) -> (value: T, derivative: T) {
-        guard let transform else { return (r, 1) }
-        return transform.valueAndDerivative(r, config.atomicNumbers[elements[graph.senders[e]]],
-                                            config.atomicNumbers[elements[graph.receivers[e]]])
     }
 }

@@ -8,14 +8,11 @@ import Foundation
 public struct MACEModel<T: MACEScalar>: Sendable {
     /// The decoded hyperparameters.
     public let config: MACEModelConfig
-    /// One-hot index of each atomic number (nil: not in the model).
-    let elementIndex: [Int: Int]
     /// Node features of the first layer for each element: Linear(one-hot(z)), eq. (6).
     let embeddings: [[T]]
     let sphericalHarmonics: SphericalHarmonics<T>
-    let radialBasis: RadialBasis<T>
-    let envelope: PolynomialCutoff<T>
-    let transform: DistanceTransform<T>?
+    /// B(T(r))·f(r) of every edge (eq. 7), with the optional distance transform T.
+    let radialEmbedding: RadialEmbedding<T>
     /// ZBL pair repulsion (mace `pair_repulsion_fn`), if the model has one.
     let repulsion: ZBLRepulsion<T>?
     let layers: [InteractionLayer<T>]
@@ -24,8 +21,6 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     let workspaces = WorkspacePool<T>()
     /// Per-core scratch for one block of edges at a time (see ``EdgeBlocks``).
     let blockWorkspaces = WorkspacePool<T>()
-    /// How the edge stages are scheduled (the results agree to rounding).
-    var edgeSchedule = EdgeSchedule.automatic
 
     /// Loads the model in `file` (a safetensors file written by `scripts/mace_convert.py`).
     public init(file: SafetensorsFile, head: String? = nil) throws {
@@ -37,7 +32,6 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         self.config = config
         let tensors = ModelTensors(file: file)
         let zs = config.atomicNumbers
-        elementIndex = Dictionary(uniqueKeysWithValues: zs.enumerated().map { ($0.element, $0.offset) })
         // Element embedding: the linear map applied to one-hot vectors is a row of the weights.
         let embed = try EquivariantLinear<T>(root["modules"]["node_embedding.linear"], tensors: tensors)
         embeddings = (0..<zs.count).map { z in
@@ -50,7 +44,7 @@ public struct MACEModel<T: MACEScalar>: Sendable {
             return out
         }
         sphericalHarmonics = try SphericalHarmonics<T>(maxDegree: try root["max_ell"].int())
-        let rmax = T(config.cutoff)
+        let radialBasis: RadialBasis<T>
         switch config.radialType {
         case "bessel":
             let w = try tensors.values(root["bessel"]["weights"].string())
@@ -65,8 +59,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         default:
             throw MACEError.unsupported("unsupported radial_type '\(config.radialType)' (supported: bessel, gaussian, chebyshev)")
         }
-        envelope = try PolynomialCutoff(cutoff: T(try root["cutoff_r_max"].double()), power: try root["num_polynomial_cutoff"].int())
-        _ = rmax
+        let envelope = try PolynomialCutoff<T>(cutoff: T(try root["cutoff_r_max"].double()), power: try root["num_polynomial_cutoff"].int())
+        let transform: DistanceTransform<T>?
         let dtp = root["distance_transform_params"]
         switch config.distanceTransform {
         case "None": transform = nil
@@ -80,6 +74,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         default:
             throw MACEError.unsupported("unsupported distance_transform '\(config.distanceTransform)' (supported: None, Agnesi, Soft)")
         }
+        radialEmbedding = RadialEmbedding(basis: radialBasis, cutoff: envelope, transform: transform,
+                                          appliesCutoff: config.applyCutoff)
         if config.pairRepulsion {
             let z = root["zbl"]
             let radii = try tensors.values(z["covalent_radii"].string()).map { T($0) }

@@ -76,12 +76,13 @@ struct Readout<T: MACEScalar>: Sendable {
         return (0..<rows).map { x[$0 * outWidth + head] }
     }
 
-    /// Reverse mode: dh (rows × dimIn) += ∂(Σ_i s·e_i)/∂h with s = `seed` (the energy scale).
+    /// Reverse mode: dh (rows × dimIn) += ∂(Σ_i s·e_i)/∂h with s = `seed` (the energy scale) on
+    /// the rows where `mask` is true (all rows when nil) and 0 elsewhere.
     /// σ′(z) = c·s(1 + z(1 − s)), s = sigmoid(z).
-    func backward(seed: T, rows: Int, cache: Buffer<T>?, into dh: UnsafeMutablePointer<T>) {
+    func backward(seed: T, rows: Int, mask: [Bool]? = nil, cache: Buffer<T>?, into dh: UnsafeMutablePointer<T>) {
         let last = linears[linears.count - 1]
         var g = Buffer<T>(count: rows * last.dimOut)
-        for n in 0..<rows { g[n * last.dimOut + head] = seed }
+        for n in 0..<rows where mask?[n] ?? true { g[n * last.dimOut + head] = seed }
         var cacheEnd = rows * cacheWidth
         for k in stride(from: linears.count - 1, through: 1, by: -1) {
             let w = linears[k].dimIn

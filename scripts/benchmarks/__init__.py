@@ -1,0 +1,1 @@
+"""Benchmarks of MaceMD against mace-torch."""

@@ -1,0 +1,1 @@
+"""Checks of MaceMD outputs with other programs (trajectory readers, water structure and stability)."""
