@@ -164,3 +164,48 @@ enum MaceMDBinary {
         #expect(bad.status == 1 && bad.stderr.contains("MACEMD_NUM_THREADS"), "\(bad.stderr)")
     }
 }
+
+/// `macemd convert` itself, on pickled mace-torch models: needs a Python with mace-torch, so it
+/// runs only when MACEMD_TEST_PYTHON names one (e.g. MACEMD_TEST_PYTHON=~/venv/bin/python swift test).
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MACEMD_TEST_PYTHON"] != nil))
+struct ConvertCommandTests {
+    /// convert --head pt_head → eval: pt_head's mace-torch energies; convert --head pbe of a model
+    /// without a 'default' head → run with the run file's head: omat's energy.
+    @Test func convertThenEvalAndRun() throws {
+        let python = try #require(ProcessInfo.processInfo.environment["MACEMD_TEST_PYTHON"])
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: python)
+        make.arguments = ["-m", "scripts.fixtures.make_head_fixtures", "--pickles", dir.url.path]
+        make.currentDirectoryURL = TestFiles.repositoryRoot
+        make.environment = ProcessInfo.processInfo.environment.merging(["TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"]) { $1 }
+        try make.run()
+        make.waitUntilExit()
+        #expect(make.terminationStatus == 0)
+
+        let ft = try MaceMDBinary.run(["convert", "heads_ft.model", "ft.safetensors", "--head", "pt_head", "--python", python],
+                                      in: dir.url.path)
+        #expect(ft.status == 0, "\(ft.stderr)")
+        let water = HeadFixtureFiles.path("heads_water.xyz")
+        let eval = try MaceMDBinary.run(["eval", "--model", "ft.safetensors", water, "-o", "out.xyz"], in: dir.url.path)
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let energies = try ExtXYZReader.readAll(path: dir.path("out.xyz")).map { try #require($0.energy) }
+        for (e, ref) in zip(energies, try HeadFixtureFiles.energies("heads_ft", head: "pt_head")) {
+            #expect(abs(e - ref) <= 1e-9 * abs(ref), "\(e) vs mace-torch \(ref)")
+        }
+
+        let noHead = try MaceMDBinary.run(["convert", "heads_omat_pbe.model", "x.safetensors", "--python", python], in: dir.url.path)
+        #expect(noHead.status == 1 && noHead.stderr.contains("--head"), "\(noHead.stderr)")
+        let op = try MaceMDBinary.run(["convert", "heads_omat_pbe.model", "op.safetensors", "--head", "pbe", "--python", python],
+                                      in: dir.url.path)
+        #expect(op.status == 0, "\(op.stderr)")
+        try "structure: \(water)\nmodel: op.safetensors\nhead: omat\nmd:\n  ensemble: nvt-langevin\n  steps: 0\n  seed: 1\n"
+            .write(toFile: dir.path("run.yaml"), atomically: true, encoding: .utf8)
+        let run = try MaceMDBinary.run(["run", "run.yaml", "--quiet"], in: dir.url.path)
+        #expect(run.status == 0 && run.stdout.contains("head 'omat'"), "\(run.stderr)")
+        let line = try dir.text("stats.log").split(separator: "\n").first { !$0.hasPrefix("#") }
+        let epot = try #require(line.flatMap { Double($0.split(separator: " ")[2]) })
+        #expect(abs(epot - (try HeadFixtureFiles.energies("heads_omat_pbe", head: "omat")[1])) <= 1e-6)
+    }
+}
