@@ -45,6 +45,7 @@ struct EvalCommand: ParsableCommand {
                                      threads: try modelOptions.resolvedThreads())
             say(ModelChoice.summary(mace, path: model))
             let potential = FiniteCheckedPotential(mace)
+            let metadata = ModelChoice.metadata(mace, path: model).sorted { $0.key < $1.key }
             let frames = try StructureFile.readAll(path: input)
             let temporary = output + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
             let writer = try ExtXYZWriter(path: temporary, mode: .overwrite)
@@ -61,7 +62,7 @@ struct EvalCommand: ParsableCommand {
                     frame.energy = result.energy
                     frame.forces = result.forces
                     frame.stress = periodic ? result.stress(volume: system.cell.volume) : nil
-                    frame.info["head"] = .string(mace.head)
+                    for (key, value) in metadata { frame.info[key] = .string(value) }
                     try writer.write(frame)
                 }
                 try writer.close()
