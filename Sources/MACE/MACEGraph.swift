@@ -108,11 +108,13 @@ extension MACEPotential {
             throw MACEError.invalidInput("edge \(edges.inputEdge[e]): nodes \(edges.senders[e]) and \(edges.receivers[e]) are at the same place (r = 0)")
         }
         let wantGradients = wantEdges || request.contains(.forces) || request.contains(.virial)
-        let output = switch storage {
-        case .single(let m):
-            m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
-        case .double(let m):
-            m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
+        let output = Parallel.$limit.withValue(threads) {   // at most `threads` cores
+            switch storage {
+            case .single(let m):
+                m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
+            case .double(let m):
+                m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
+            }
         }
         let g = output.edgeGradients
         var result = MACEGraphEvaluation(energy: output.energy, atomEnergies: output.nodeEnergies, forces: [])

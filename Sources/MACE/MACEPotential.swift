@@ -25,6 +25,10 @@ public struct MACEPotential: Potential, Sendable {
     public let config: MACEModelConfig
     /// Precision the model runs in.
     public let precision: MACEPrecision
+    /// The head being evaluated (see ``ModelHead`` for how it is chosen).
+    public var head: String { config.heads[config.headIndex] }
+    /// The most cores one evaluation runs on (nil: every core the process may use).
+    public var threads: Int?
     /// The model's element index of each atomic number it knows (its one-hot position).
     public let elementIndex: [Int: Int]
 
@@ -32,22 +36,31 @@ public struct MACEPotential: Potential, Sendable {
     /// - Parameters:
     ///   - url: a `.safetensors` file from `scripts/mace_convert.py`.
     ///   - precision: `.float32` or `.float64` (default).
-    ///   - head: head name for multi-head models (nil: the only head or the one named "default").
-    /// - Throws: ``SafetensorsError`` or ``MACEError`` naming the file or setting.
-    public init(contentsOf url: URL, precision: MACEPrecision = .float64, head: String? = nil) throws {
+    ///   - head: head of a multi-head model to evaluate (nil: the head chosen at conversion,
+    ///     else the only head or the one named "default"; see ``ModelHead``).
+    ///   - threads: the most cores one evaluation runs on (nil: all the process may use).
+    /// - Throws: ``SafetensorsError`` or ``MACEError`` naming the file or setting; a mace-torch
+    ///   model given in place of a converted one is a ``ForeignModelError`` naming the command that converts it.
+    public init(contentsOf url: URL, precision: MACEPrecision = .float64, head: String? = nil,
+                threads: Int? = nil) throws {
+        try ForeignModelFile.check(url)
         try self.init(file: try SafetensorsFile(contentsOf: url), precision: precision, head: head)
+        self.threads = threads
     }
 
-    /// Builds the potential from an already read model file (see ``init(contentsOf:precision:head:)``).
+    /// Builds the potential from an already read model file (see ``init(contentsOf:precision:head:threads:)``).
     public init(file: SafetensorsFile, precision: MACEPrecision = .float64, head: String? = nil) throws {
         let name = file.source.split(separator: "/").last.map(String.init) ?? file.source
         do {
+            let chosen = try ModelHead.recorded(in: file).map {
+                try ModelHead.resolve(requested: head, converted: $0.converted, heads: $0.heads)
+            } ?? head
             switch precision {
             case .float32:
-                let m = try MACEModel<Float>(file: file, head: head)
+                let m = try MACEModel<Float>(file: file, head: chosen)
                 storage = .single(m); config = m.config
             case .float64:
-                let m = try MACEModel<Double>(file: file, head: head)
+                let m = try MACEModel<Double>(file: file, head: chosen)
                 storage = .double(m); config = m.config
             }
         } catch let error as MACEError {

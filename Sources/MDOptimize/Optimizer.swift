@@ -15,8 +15,11 @@ public struct OptimizationResult: Sendable, Equatable, CustomStringConvertible {
     public var converged: Bool
     /// Optimizer steps taken.
     public var steps: Int
-    /// Final energy (eV; the enthalpy for a cell filter).
+    /// Final energy (eV; the enthalpy E + PV for a cell filter under pressure).
     public var energy: Double
+    /// What ``energy`` is, as printed: "energy", or "enthalpy E + PV" for a cell relaxation
+    /// under a non-zero target pressure.
+    public var energyName = "energy"
     /// Final max |F| (eV/Å).
     public var maxForce: Double
     /// The requested threshold (eV/Å).
@@ -26,8 +29,8 @@ public struct OptimizationResult: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let f = String(describing: maxForce)
         return converged
-            ? "converged after \(steps) steps: fmax = \(f) eV/Å ≤ \(fmax) eV/Å, energy \(energy) eV"
-            : "not converged after \(steps) steps, fmax = \(f) eV/Å > \(fmax) eV/Å, energy \(energy) eV"
+            ? "converged after \(steps) steps: fmax = \(f) eV/Å ≤ \(fmax) eV/Å, \(energyName) \(energy) eV"
+            : "not converged after \(steps) steps, fmax = \(f) eV/Å > \(fmax) eV/Å, \(energyName) \(energy) eV"
     }
 }
 

@@ -66,9 +66,10 @@ public func relax(_ system: AtomicSystem, fixed: [Bool]? = nil, relaxCell: Bool 
         var target = try FrechetCellFilter(system: system, fixed: fixed, pressure: pressure,
                                            hydrostaticStrain: hydrostaticStrain, constantVolume: constantVolume,
                                            cellMask: cellMask, evaluator: evaluator)
-        let result = try minimize(&target, optimizer: &chosen, fmax: fmax, maxSteps: maxSteps) { p, t in
+        var result = try minimize(&target, optimizer: &chosen, fmax: fmax, maxSteps: maxSteps) { p, t in
             try observer?(p, t.system)
         }
+        if pressure != 0 { result.energyName = "enthalpy E + PV" }
         return RelaxationOutcome(system: target.system, result: result, evaluation: target.lastEvaluation)
     }
     var target = try AtomsOptimizable(system: system, fixed: fixed, evaluator: evaluator)

@@ -137,13 +137,13 @@ public enum MDRun {
                                  finalStructure: outputs.finalPath)
         } catch {
             progress.finish()
-            try? writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator))
+            try? writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator), metadata: options.metadata)
             throw SimulationError.stopped(step: state.step + 1, reason: "\(error)", lastGoodFrame: outputs.finalPath)
         }
         progress.report(.init(step: state.step, totalSteps: totalSteps, timeFs: state.time,
                               temperatureK: state.temperature, potentialEnergyEV: state.potentialEnergy), force: true)
         progress.finish()
-        try writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator))
+        try writeEnd(state, integrator, outputs: outputs, payload: payload(state, integrator), metadata: options.metadata)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         return Summary(steps: state.step - startStep, finalStep: state.step, simulatedFs: state.time - startTime,
                        wallSeconds: wall, neighborListBuilds: evaluator.neighbors.buildCount,
@@ -152,9 +152,10 @@ public enum MDRun {
 
     /// The restart file and final structure at the end (or at the last good step).
     static func writeEnd(_ state: DynamicsState, _ integrator: AnyIntegrator, outputs: RunOutputs,
-                         payload: RestartPayload) throws {
+                         payload: RestartPayload, metadata: [String: String] = [:]) throws {
         try outputs.writeRestart(payload)
         var info = ExtXYZInfo()
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { info[key] = .string(value) }
         info["step"] = .int(state.step)
         info["time_fs"] = .double(state.time)
         try outputs.writeFinal(ExtXYZFrame(system: state.system, hasVelocities: true, info: info,

@@ -6,8 +6,13 @@ import Foundation
 public struct ModelConverter: Sendable {
     /// The Python interpreter: a path, or a name looked up on PATH (default "python3").
     public var python: String
+    /// Cores PyTorch may use (`OMP_NUM_THREADS` of the converter; nil: PyTorch's default).
+    public var threads: Int?
 
-    public init(python: String = "python3") { self.python = python }
+    public init(python: String = "python3", threads: Int? = nil) {
+        self.python = python
+        self.threads = threads
+    }
 
     /// Converts `input` (a pickled mace-torch model) to `output` (safetensors).
     /// - Parameter head: the head to select in a multi-head model (nil: the default head).
@@ -28,6 +33,7 @@ public struct ModelConverter: Sendable {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"] = "1"
+        if let threads { environment["OMP_NUM_THREADS"] = String(threads) }
         process.environment = environment
         let stderr = Pipe()
         process.standardError = stderr

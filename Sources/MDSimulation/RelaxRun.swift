@@ -97,6 +97,7 @@ public enum RelaxRun {
         }
         progress.finish()
         var info = ExtXYZInfo()
+        for (key, value) in options.metadata.sorted(by: { $0.key < $1.key }) { info[key] = .string(value) }
         info["relaxation_steps"] = .int(outcome.result.steps)
         info["converged"] = .bool(outcome.result.converged)
         let evaluation = try writeFinal(outcome.system, info)

@@ -8,6 +8,9 @@ public struct RunOptions: Sendable {
     public var quiet: Bool
     /// Replace existing output files instead of refusing to touch them.
     public var overwrite: Bool
+    /// What the run records about itself in its outputs, e.g. `model`, `head` and `precision`
+    /// (see ``ModelChoice/metadata(_:path:)``); written into final.xyz's comment line.
+    public var metadata: [String: String]
     /// Receives one-line notices about settings that changed meaning (restart continuations,
     /// keys without effect found only once the structure is read). Default: standard error.
     public var notice: @Sendable (String) -> Void
@@ -15,13 +18,14 @@ public struct RunOptions: Sendable {
     /// final structure and throws ``RunInterrupted`` (nil: never interrupted).
     public var interrupt: InterruptSignal?
 
-    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false,
+    public init(restart: String? = nil, quiet: Bool = false, overwrite: Bool = false, metadata: [String: String] = [:],
                 interrupt: InterruptSignal? = nil,
                 notice: @escaping @Sendable (String) -> Void = RunOptions.printNotice) {
         self.restart = restart
         self.quiet = quiet
         self.overwrite = overwrite
         self.interrupt = interrupt
+        self.metadata = metadata
         self.notice = notice
     }
 

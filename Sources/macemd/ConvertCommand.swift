@@ -29,10 +29,18 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Replace the output file if it exists.")
     var overwrite = false
 
+    @Option(help: "Cores PyTorch may use (default: $MACEMD_NUM_THREADS, else PyTorch's choice).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+    }
+
     func run() throws {
         do {
             try ExistingOutput.check(output, overwrite: overwrite)
-            try ModelConverter(python: python).convert(
+            let threads = try ThreadCount.resolve(option: threads)
+            try ModelConverter(python: python, threads: threads).convert(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), head: head)
             print("wrote \(output)")
         } catch {

@@ -4,7 +4,7 @@ import MDIO
 import MDRunFile
 import MDSimulation
 
-/// `macemd run RUN.yaml [--steps N] [--output DIR] [--restart FILE] [--quiet] [--overwrite]`
+/// `macemd run RUN.yaml [--steps N] [--output DIR] [--restart FILE] [--head H] [--threads N] [--quiet] [--overwrite]`
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -29,6 +29,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Continue an MD run from this restart file.")
     var restart: String?
 
+    @OptionGroup var modelOptions: ModelOptions
+
     @Flag(help: "Print no progress.")
     var quiet = false
 
@@ -46,15 +48,19 @@ struct RunCommand: ParsableCommand {
             if let output {
                 file.output.directory = URL(fileURLWithPath: output).standardizedFileURL.path
             }
-            let modelPath = try file.model ?? DefaultModel.locate().path
             for warning in file.warnings { FileHandle.standardError.write(Data("macemd: warning: \(warning)\n".utf8)) }
-            let potential = try loadModel(modelPath, precision: file.precision.rawValue)
+            let choice = try ModelChoice(runFile: file, headOption: modelOptions.head,
+                                         threads: try modelOptions.resolvedThreads())
+            let mace = try choice.load()
+            say(ModelChoice.summary(mace, path: choice.path))
+            let potential = FiniteCheckedPotential(mace)
             let interrupt = InterruptSignal.install { signal in
                 let name = InterruptSignal.name(signal)
                 FileHandle.standardError.write(Data(
                     "\nmacemd: \(name) received: finishing this step, then writing final.xyz (and restart.json for MD); send \(name) again to stop at once\n".utf8))
             }
-            let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite, interrupt: interrupt)
+            let options = RunOptions(restart: restart, quiet: quiet, overwrite: overwrite,
+                                     metadata: ModelChoice.metadata(mace, path: choice.path), interrupt: interrupt)
             switch file.task {
             case .md:
                 let summary = try MDRun.run(file, potential: potential, options: options)
@@ -68,6 +74,9 @@ struct RunCommand: ParsableCommand {
         } catch let interrupted as RunInterrupted {
             FileHandle.standardError.write(Data("macemd: \(interrupted)\n".utf8))
             Foundation.exit(interrupted.exitStatus)
+        } catch let error as NonFiniteResultError {
+            // Raised before the first step (later ones arrive as SimulationError.stopped with the step).
+            failAndExit(SimulationError.invalidSetting(key: "structure", message: "\(error)"))
         } catch let error as SimulationError {
             if case .notConverged = error {
                 FileHandle.standardError.write(Data("macemd: \(error)\n".utf8))

@@ -179,3 +179,19 @@ import TestSupport
         #expect(abs(evaluation.energy - f.enthalpy) < 1e-9, "H = \(evaluation.energy), ASE \(f.enthalpy)")
     }
 }
+
+/// Under a target pressure the optimizer minimises the enthalpy H = E + PV, and says so.
+@Suite struct EnthalpyLabelTests {
+    @Test func relaxationUnderPressureReportsTheEnthalpy() throws {
+        let lj = LennardJones.argon(cutoff: 8.5)
+        let evaluator: ForceEvaluator = { try lj.evaluate($0, request: .all) }
+        let start = try fccArgon(repeats: 1, latticeConstant: 5.3)
+        let pressured = try relax(start, relaxCell: true, pressure: 0.5, fmax: 1e-3, maxSteps: 500, evaluator: evaluator)
+        let e = try lj.evaluate(pressured.system, request: .energy).energy
+        let pv = 0.5 / Units.gigapascalPerEVPerCubicAngstrom * pressured.system.cell.volume
+        #expect(abs(pressured.result.energy - (e + pv)) < 1e-9)
+        #expect(pressured.result.description.contains("enthalpy E + PV \(pressured.result.energy) eV"))
+        let free = try relax(start, relaxCell: true, fmax: 1e-3, maxSteps: 500, evaluator: evaluator)
+        #expect(free.result.description.contains(", energy "))
+    }
+}

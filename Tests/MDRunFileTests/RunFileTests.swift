@@ -215,3 +215,15 @@ import TestSupport
         #expect(EditDistance.suggestion(for: "qqq", among: ["temperature_K", "steps"]) == nil)
     }
 }
+
+/// The `head:` key of a multi-head model.
+@Suite struct RunFileHeadTests {
+    @Test func headIsReadAndOptional() throws {
+        let dir = try TestFiles.scratchDirectory()
+        try "1\n\nH 0 0 0\n".write(to: dir.appendingPathComponent("water.xyz"), atomically: true, encoding: .utf8)
+        let run = try RunFile.parse(yaml: "structure: water.xyz\nhead: pbe\n", baseDirectory: dir.path)
+        #expect(run.head == "pbe")
+        #expect(try RunFile.parse(yaml: "structure: water.xyz\n", baseDirectory: dir.path).head == nil)
+        #expect(throws: RunFileError.self) { try RunFile.parse(yaml: "structure: water.xyz\nhead: [a]\n", baseDirectory: dir.path) }
+    }
+}
