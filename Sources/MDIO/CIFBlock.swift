@@ -32,7 +32,7 @@ struct CIFBlock {
         let tokens = try tokenize(text, file: file)
         var blocks: [CIFBlock] = []
         var k = 0
-        func fail(_ line: Int, _ message: String) -> ExtXYZError { ExtXYZError(file: file, line: line, message: message) }
+        func fail(_ line: Int, _ message: String) -> StructureFileError { StructureFileError(file: file, line: line, message: message) }
         while k < tokens.count {
             let token = tokens[k]
             let lower = token.text.lowercased()
@@ -93,7 +93,7 @@ struct CIFBlock {
                 let start = n + 1
                 n += 1
                 while n < lines.count, !lines[n].hasPrefix(";") { body.append(String(lines[n])); n += 1 }
-                guard n < lines.count else { throw ExtXYZError(file: file, line: start, message: "text field (;) is not closed") }
+                guard n < lines.count else { throw StructureFileError(file: file, line: start, message: "text field (;) is not closed") }
                 tokens.append(Token(text: body.joined(separator: "\n"), line: start, quoted: true))
                 n += 1
                 continue
@@ -108,7 +108,7 @@ struct CIFBlock {
                     var j = i + 1
                     while j < chars.count, !(chars[j] == c && (j + 1 == chars.count || chars[j + 1].isWhitespace)) { j += 1 }
                     guard j < chars.count else {
-                        throw ExtXYZError(file: file, line: n + 1, message: "string starting with \(c) is not closed")
+                        throw StructureFileError(file: file, line: n + 1, message: "string starting with \(c) is not closed")
                     }
                     tokens.append(Token(text: String(chars[(i + 1)..<j]), line: n + 1, quoted: true))
                     i = j + 1

@@ -20,21 +20,21 @@ import MDCore
 /// Numbers may carry an uncertainty, `3.6149(2)`. The result is fully periodic.
 public enum CIFReader {
     /// Reads the structure at `path` as a frame.
-    public static func read(path: String) throws -> ExtXYZFrame {
+    public static func read(path: String) throws -> StructureRecord {
         try parse(try StructureFile.text(at: path), file: path)
     }
 
     /// Parses CIF text; errors name `file` and, where it helps, the line.
-    public static func parse(_ text: String, file: String = "structure.cif") throws -> ExtXYZFrame {
+    public static func parse(_ text: String, file: String = "structure.cif") throws -> StructureRecord {
         let blocks = try CIFBlock.blocks(of: text, file: file)
         guard let block = blocks.last(where: { $0.hasAtomSites }) else {
-            throw ExtXYZError(file: file, line: nil, message: "no data block with atom sites (_atom_site_fract_x or _atom_site_Cartn_x)")
+            throw StructureFileError(file: file, line: nil, message: "no data block with atom sites (_atom_site_fract_x or _atom_site_Cartn_x)")
         }
         return try structure(of: block, file: file)
     }
 
-    private static func structure(of block: CIFBlock, file: String) throws -> ExtXYZFrame {
-        func fail(_ line: Int?, _ message: String) -> ExtXYZError { ExtXYZError(file: file, line: line, message: message) }
+    private static func structure(of block: CIFBlock, file: String) throws -> StructureRecord {
+        func fail(_ line: Int?, _ message: String) -> StructureFileError { StructureFileError(file: file, line: line, message: message) }
         func number(_ tag: String) throws -> Double {
             guard let value = block.values[tag] else { throw fail(nil, "missing \(tag)") }
             guard let x = CIFBlock.number(value.text) else { throw fail(value.line, "\(tag): bad number '\(value.text)'") }
@@ -73,14 +73,14 @@ public enum CIFReader {
         } catch {
             throw fail(nil, "\(error)")
         }
-        return ExtXYZFrame(system: system, hasVelocities: false, info: ExtXYZInfo(), arrays: [])
+        return StructureRecord(system: system, hasVelocities: false, info: ExtXYZInfo(), arrays: [])
     }
 
     /// One site of the `_atom_site_` loop.
     private struct Site { var atomicNumber: Int; var position: SIMD3<Double> }
 
     private static func atomSites(_ block: CIFBlock, cell: Matrix3, inverse: Matrix3, file: String) throws -> [Site] {
-        func fail(_ line: Int?, _ message: String) -> ExtXYZError { ExtXYZError(file: file, line: line, message: message) }
+        func fail(_ line: Int?, _ message: String) -> StructureFileError { StructureFileError(file: file, line: line, message: message) }
         let fractional = block.loops.first { $0.tags.contains("_atom_site_fract_x") }
         guard let loop = fractional ?? block.loops.first(where: { $0.tags.contains("_atom_site_cartn_x") }) else {
             throw fail(nil, "the atom sites must be a loop_ of _atom_site_ tags")
@@ -128,14 +128,14 @@ public enum CIFReader {
             let names = ["_space_group_name_h-m_alt", "_symmetry_space_group_name_h-m"]
             if let name = names.lazy.compactMap({ block.values[$0] }).first,
                name.text.filter({ !$0.isWhitespace }).uppercased() != "P1" {
-                throw ExtXYZError(file: file, line: name.line, message: "space group '\(name.text)' without its symmetry "
+                throw StructureFileError(file: file, line: name.line, message: "space group '\(name.text)' without its symmetry "
                     + "operations (_space_group_symop_operation_xyz); list them, or give all atoms in P 1")
             }
             return [SymmetryOperation.identity]
         }
         return try texts.map { value in
             guard let op = SymmetryOperation(value.text) else {
-                throw ExtXYZError(file: file, line: value.line, message: "bad symmetry operation '\(value.text)'")
+                throw StructureFileError(file: file, line: value.line, message: "bad symmetry operation '\(value.text)'")
             }
             return op
         }

@@ -1,7 +1,7 @@
 import MDCore
 
 /// The atom lines of one frame, parsed column group by column group as `Properties` declares,
-/// then turned into an `ExtXYZFrame` (`species`/`Z`, `pos`, `masses`, `momenta`, `forces` are
+/// then turned into an `StructureRecord` (`species`/`Z`, `pos`, `masses`, `momenta`, `forces` are
 /// taken out; every other group becomes an `ExtXYZArray`).
 struct ExtXYZColumnTable {
     let properties: ExtXYZProperties
@@ -75,7 +75,7 @@ struct ExtXYZColumnTable {
     }
 
     /// The frame: structure from the special columns and the header, the rest as arrays.
-    func frame(header: ExtXYZReader.Header) throws -> ExtXYZFrame {
+    func frame(header: ExtXYZReader.Header) throws -> StructureRecord {
         var numbers: [Int]?
         var symbols: [String]?
         var positions: [SIMD3<Double>]?
@@ -128,7 +128,7 @@ struct ExtXYZColumnTable {
         } catch {
             throw ExtXYZValueError("\(error)")
         }
-        return ExtXYZFrame(system: system, hasVelocities: momenta != nil, info: header.info, arrays: arrays,
+        return StructureRecord(system: system, hasVelocities: momenta != nil, info: header.info, arrays: arrays,
                            energy: header.energy, forces: forces, stress: header.stress)
     }
 

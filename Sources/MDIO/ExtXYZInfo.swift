@@ -1,5 +1,5 @@
 /// The per-frame `key=value` pairs of an extended XYZ comment line, in file order
-/// (except `Lattice`, `Properties`, `pbc`, `energy` and `stress`, which `ExtXYZFrame` holds).
+/// (except `Lattice`, `Properties`, `pbc`, `energy` and `stress`, which `StructureRecord` holds).
 public struct ExtXYZInfo: Equatable, Sendable, Sequence {
     /// One key and its value.
     public struct Entry: Equatable, Sendable {

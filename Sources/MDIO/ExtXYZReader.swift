@@ -17,29 +17,29 @@ public final class ExtXYZReader {
     public init(path: String) throws {
         self.path = path
         guard let reader = LineReader(path: path) else {
-            throw ExtXYZError(file: path, line: nil, message: "cannot open for reading (\(String(cString: strerror(errno))))")
+            throw StructureFileError(file: path, line: nil, message: "cannot open for reading (\(String(cString: strerror(errno))))")
         }
         lines = reader
     }
 
     /// All frames of the file at `path`.
-    public static func readAll(path: String) throws -> [ExtXYZFrame] {
+    public static func readAll(path: String) throws -> [StructureRecord] {
         let reader = try ExtXYZReader(path: path)
-        var frames: [ExtXYZFrame] = []
+        var frames: [StructureRecord] = []
         while let frame = try reader.next() { frames.append(frame) }
         return frames
     }
 
     /// The first frame of the file at `path` (an error when the file has none).
-    public static func readFirst(path: String) throws -> ExtXYZFrame {
+    public static func readFirst(path: String) throws -> StructureRecord {
         guard let frame = try ExtXYZReader(path: path).next() else {
-            throw ExtXYZError(file: path, line: nil, message: "no frames in file")
+            throw StructureFileError(file: path, line: nil, message: "no frames in file")
         }
         return frame
     }
 
     /// The next frame, or nil at the end of the file (blank lines after the last frame are ignored).
-    public func next() throws -> ExtXYZFrame? {
+    public func next() throws -> StructureRecord? {
         var countLine: String
         repeat {
             guard let line = lines.next() else { return nil }
@@ -131,7 +131,7 @@ public final class ExtXYZReader {
         return m
     }
 
-    private func error(_ line: Int, _ message: String) -> ExtXYZError {
-        ExtXYZError(file: path, line: line, message: message)
+    private func error(_ line: Int, _ message: String) -> StructureFileError {
+        StructureFileError(file: path, line: line, message: message)
     }
 }

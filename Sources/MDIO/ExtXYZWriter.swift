@@ -25,14 +25,14 @@ public final class ExtXYZWriter {
     }
 
     /// Writes all frames to `path` (a new file unless `mode` says otherwise) and closes it.
-    public static func write(_ frames: [ExtXYZFrame], to path: String, mode: OutputMode = .createNew) throws {
+    public static func write(_ frames: [StructureRecord], to path: String, mode: OutputMode = .createNew) throws {
         let writer = try ExtXYZWriter(path: path, mode: mode)
         for frame in frames { try writer.write(frame) }
         try writer.close()
     }
 
     /// Appends one frame and flushes it.
-    public func write(_ frame: ExtXYZFrame) throws {
+    public func write(_ frame: StructureRecord) throws {
         let n = frame.system.count
         let columns = try perAtomColumns(frame)
         let realFormat = Array("%\(fractionDigits + 8).\(fractionDigits)f".utf8CString)
@@ -68,7 +68,7 @@ public final class ExtXYZWriter {
     /// Flushes and closes the file.
     public func close() throws { try file.close() }
 
-    func commentLine(_ frame: ExtXYZFrame) throws -> String {
+    func commentLine(_ frame: StructureRecord) throws -> String {
         var parts: [String] = []
         let cell = frame.system.cell
         if cell.vectors != .zero {
@@ -97,7 +97,7 @@ public final class ExtXYZWriter {
     }
 
     /// The columns after species and pos, checked against the atom count.
-    func perAtomColumns(_ frame: ExtXYZFrame) throws -> [ExtXYZArray] {
+    func perAtomColumns(_ frame: StructureRecord) throws -> [ExtXYZArray] {
         let system = frame.system
         let n = system.count
         var columns: [ExtXYZArray] = []
@@ -132,7 +132,7 @@ public final class ExtXYZWriter {
         return columns
     }
 
-    private func error(_ message: String) -> ExtXYZError { ExtXYZError(file: path, line: nil, message: message) }
+    private func error(_ message: String) -> StructureFileError { StructureFileError(file: path, line: nil, message: message) }
 }
 
 extension String {

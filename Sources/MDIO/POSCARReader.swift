@@ -11,14 +11,14 @@ import MDCore
 /// `L:3` extra array `move_mask` (T = free to move), as ASE writes FixCartesian constraints.
 public enum POSCARReader {
     /// Reads the structure at `path` as a frame (comment in info `comment`).
-    public static func read(path: String) throws -> ExtXYZFrame {
+    public static func read(path: String) throws -> StructureRecord {
         try parse(try StructureFile.text(at: path), file: path)
     }
 
     /// Parses POSCAR text; errors name `file` and the line.
-    public static func parse(_ text: String, file: String = "POSCAR") throws -> ExtXYZFrame {
+    public static func parse(_ text: String, file: String = "POSCAR") throws -> StructureRecord {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.trimmingWhitespace()) }
-        func fail(_ line: Int, _ message: String) -> ExtXYZError { ExtXYZError(file: file, line: line, message: message) }
+        func fail(_ line: Int, _ message: String) -> StructureFileError { StructureFileError(file: file, line: line, message: message) }
         func fields(_ k: Int) throws -> [String] {
             guard k < lines.count else { throw fail(k + 1, "file ends early (expected the POSCAR line \(k + 1))") }
             return lines[k].split(whereSeparator: \.isWhitespace).map(String.init)
@@ -102,7 +102,7 @@ public enum POSCARReader {
         var info = ExtXYZInfo()
         info["comment"] = .string(lines.first ?? "")
         let arrays = selective ? [ExtXYZArray(name: "move_mask", width: 3, values: .logical(mask))] : []
-        return ExtXYZFrame(system: system, hasVelocities: false, info: info, arrays: arrays)
+        return StructureRecord(system: system, hasVelocities: false, info: info, arrays: arrays)
     }
 
 }

@@ -30,7 +30,7 @@ public enum StructureFile {
         let ext = dot.map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
         let what = foreignFormats[ext].map { "\($0) (.\(ext))" }
             ?? (ext.isEmpty ? "a file with no extension" : "the unknown extension .\(ext)")
-        throw ExtXYZError(file: path, line: nil, message:
+        throw StructureFileError(file: path, line: nil, message:
             "cannot read \(what) as a structure: MaceMD reads extended XYZ (.xyz, .extxyz), VASP (POSCAR*, "
                 + "CONTCAR*, .vasp) and CIF (.cif); convert it, e.g. `ase convert \(name) structure.xyz`")
     }
@@ -47,24 +47,24 @@ public enum StructureFile {
 
     /// Every frame of the file at `path`: all frames of an XYZ file, the one structure of a
     /// POSCAR or CIF file. An empty file is an error.
-    public static func readAll(path: String) throws -> [ExtXYZFrame] {
+    public static func readAll(path: String) throws -> [StructureRecord] {
         switch try format(of: path) {
         case .poscar: return [try POSCARReader.read(path: path)]
         case .cif: return [try CIFReader.read(path: path)]
         case .extXYZ:
             let frames = try ExtXYZReader.readAll(path: path)
-            guard !frames.isEmpty else { throw ExtXYZError(file: path, line: nil, message: "no frames in file") }
+            guard !frames.isEmpty else { throw StructureFileError(file: path, line: nil, message: "no frames in file") }
             return frames
         }
     }
 
     /// A starting structure: from a multi-frame XYZ file the **last** frame, as `ase.io.read` does.
-    public static func read(path: String) throws -> ExtXYZFrame {
+    public static func read(path: String) throws -> StructureRecord {
         if try format(of: path) == .extXYZ {
             let reader = try ExtXYZReader(path: path)
-            var last: ExtXYZFrame?
+            var last: StructureRecord?
             while let frame = try reader.next() { last = frame }
-            guard let last else { throw ExtXYZError(file: path, line: nil, message: "no frames in file") }
+            guard let last else { throw StructureFileError(file: path, line: nil, message: "no frames in file") }
             return last
         }
         return try readAll(path: path)[0]
@@ -75,7 +75,7 @@ extension StructureFile {
     /// The whole text of a structure file (POSCAR, CIF); an unreadable file is an error naming it.
     static func text(at path: String) throws -> String {
         do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ExtXYZError(file: path, line: nil, message: "cannot read (\(OutputDirectory.reason(error)))")
+            throw StructureFileError(file: path, line: nil, message: "cannot read (\(OutputDirectory.reason(error)))")
         }
     }
 }

@@ -96,7 +96,7 @@ public final class ExtXYZTrajectoryWriter: TrajectoryWriter {
         var info = ExtXYZInfo()
         info["step"] = .int(snapshot.step)
         info["time_fs"] = .double(snapshot.timeFs)
-        let frame = ExtXYZFrame(system: snapshot.system, hasVelocities: options.velocities, info: info,
+        let frame = StructureRecord(system: snapshot.system, hasVelocities: options.velocities, info: info,
                                 arrays: snapshot.arrays, energy: snapshot.energy,
                                 forces: options.forces ? snapshot.forces : nil, stress: snapshot.stress)
         try writer.write(frame)

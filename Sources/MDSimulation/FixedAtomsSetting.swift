@@ -7,7 +7,7 @@ enum FixedAtomsSetting {
     /// - Throws: an index out of range; a `move_mask` that fixes an atom along some directions
     ///   only (ASE's FixCartesian, which MaceMD does not implement: it fixes whole atoms);
     ///   a `velocities` column (MaceMD reads velocities from ASE's `momenta` column only).
-    static func mask(_ indices: [Int], frame: ExtXYZFrame, key: String) throws -> [Bool] {
+    static func mask(_ indices: [Int], frame: StructureRecord, key: String) throws -> [Bool] {
         let count = frame.system.count
         var mask = Array(repeating: false, count: count)
         for i in indices {

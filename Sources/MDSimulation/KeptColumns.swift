@@ -23,7 +23,7 @@ enum KeptColumns {
 
     /// The columns of `input` to write with every structure of a run in which `fixed` atoms
     /// (one flag per atom) do not move.
-    static func columns(of input: ExtXYZFrame, fixed: [Bool]) -> [ExtXYZArray] {
+    static func columns(of input: StructureRecord, fixed: [Bool]) -> [ExtXYZArray] {
         var kept = input.arrays.filter { !inputResults.contains($0.name) && $0.name != "move_mask" }
         if let mask = moveMask(input.array(named: "move_mask"), fixed: fixed) { kept.append(mask) }
         return kept

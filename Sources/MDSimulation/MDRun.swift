@@ -158,7 +158,7 @@ public enum MDRun {
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { info[key] = .string(value) }
         info["step"] = .int(state.step)
         info["time_fs"] = .double(state.time)
-        try outputs.writeFinal(ExtXYZFrame(system: state.system, hasVelocities: true, info: info,
+        try outputs.writeFinal(StructureRecord(system: state.system, hasVelocities: true, info: info,
                                            energy: state.potentialEnergy, forces: state.forces, stress: state.stress))
     }
 

@@ -54,7 +54,7 @@ public enum RelaxRun {
 
         func writeFinal(_ structure: AtomicSystem, _ info: ExtXYZInfo) throws -> Evaluation {
             let evaluation = try last.evaluation(of: structure) ?? evaluator.evaluate(structure)
-            try outputs.writeFinal(ExtXYZFrame(system: structure, hasVelocities: false, info: info,
+            try outputs.writeFinal(StructureRecord(system: structure, hasVelocities: false, info: info,
                                                energy: evaluation.energy, forces: evaluation.forces,
                                                stress: periodic ? evaluation.stress(volume: structure.cell.volume) : nil))
             return evaluation

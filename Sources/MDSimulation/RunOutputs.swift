@@ -87,7 +87,7 @@ final class RunOutputs {
     }
 
     /// Writes the final structure (extended XYZ) atomically, replacing an older one.
-    func writeFinal(_ frame: ExtXYZFrame) throws {
+    func writeFinal(_ frame: StructureRecord) throws {
         let temporary = finalPath + ".tmp"
         var frame = frame
         frame.arrays = perAtomColumns

@@ -57,7 +57,7 @@ struct EvalCommand: ParsableCommand {
                     do {
                         result = try potential.evaluate(system, request: periodic ? .all : .energyAndForces)
                     } catch let error as NonFiniteResultError {
-                        throw ExtXYZError(file: input, line: nil, message: "frame \(index) (counting from 0): \(error)")
+                        throw StructureFileError(file: input, line: nil, message: "frame \(index) (counting from 0): \(error)")
                     }
                     frame.energy = result.energy
                     frame.forces = result.forces

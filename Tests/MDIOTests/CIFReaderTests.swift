@@ -39,14 +39,14 @@ import TestSupport
 
         """
 
-    func failure(_ text: String) throws -> ExtXYZError {
+    func failure(_ text: String) throws -> StructureFileError {
         do {
             _ = try CIFReader.parse(text, file: "bad.cif")
-        } catch let error as ExtXYZError {
+        } catch let error as StructureFileError {
             return error
         }
         Issue.record("no error for:\n\(text)")
-        return ExtXYZError(file: "", line: nil, message: "")
+        return StructureFileError(file: "", line: nil, message: "")
     }
 
     @Test func badFilesGiveOneLineErrorsWithTheLine() throws {

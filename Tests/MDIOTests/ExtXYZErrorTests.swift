@@ -45,7 +45,7 @@ struct MalformedXYZ: CustomStringConvertible, Sendable {
         do {
             _ = try ExtXYZReader.readAll(path: path)
             Issue.record("no error for \(c.label)")
-        } catch let error as ExtXYZError {
+        } catch let error as StructureFileError {
             #expect(error.file == path)
             #expect(error.line == c.line, "\(error)")
             #expect(error.message.contains(c.message), "\(error)")
@@ -55,7 +55,7 @@ struct MalformedXYZ: CustomStringConvertible, Sendable {
     }
 
     @Test func missingFileIsAnError() {
-        #expect(throws: ExtXYZError.self) { try ExtXYZReader(path: "/nonexistent/structure.xyz") }
+        #expect(throws: StructureFileError.self) { try ExtXYZReader(path: "/nonexistent/structure.xyz") }
     }
 
     @Test func commentLineGrammar() {
@@ -81,7 +81,7 @@ struct MalformedXYZ: CustomStringConvertible, Sendable {
         let s = try #require(try ExtXYZReader.readFirst(path: path).stress)
         #expect(s == Matrix3(rows: SIMD3(1, 6, 5), SIMD3(6, 2, 4), SIMD3(5, 4, 3)))
         let bad = try TestFiles.write("1\nstress=\"1 2 3\"\nH 0 0 0\n", name: "bad.xyz")
-        #expect(throws: ExtXYZError.self) { try ExtXYZReader.readFirst(path: bad) }
+        #expect(throws: StructureFileError.self) { try ExtXYZReader.readFirst(path: bad) }
     }
 
     @Test func writerQuotesAndEscapesStrings() throws {
@@ -90,7 +90,7 @@ struct MalformedXYZ: CustomStringConvertible, Sendable {
         info["title"] = .string(#"a "b" \c"#)
         info["plain"] = .string("word")
         let path = try TestFiles.scratchDirectory().appendingPathComponent("q.xyz").path
-        try ExtXYZWriter.write([ExtXYZFrame(system: system, info: info)], to: path)
+        try ExtXYZWriter.write([StructureRecord(system: system, info: info)], to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains(#"title="a \"b\" \\c""#))
         #expect(text.contains("plain=word"))
@@ -100,9 +100,9 @@ struct MalformedXYZ: CustomStringConvertible, Sendable {
     @Test func writerRefusesAnExistingFileUnlessAskedToAppend() throws {
         let system = try AtomicSystem(atomicNumbers: [1], positions: [.zero])
         let path = try TestFiles.scratchDirectory().appendingPathComponent("t.xyz").path
-        try ExtXYZWriter.write([ExtXYZFrame(system: system)], to: path)
-        #expect(throws: OutputFileError.self) { try ExtXYZWriter.write([ExtXYZFrame(system: system)], to: path) }
-        try ExtXYZWriter.write([ExtXYZFrame(system: system)], to: path, mode: .append)
+        try ExtXYZWriter.write([StructureRecord(system: system)], to: path)
+        #expect(throws: OutputFileError.self) { try ExtXYZWriter.write([StructureRecord(system: system)], to: path) }
+        try ExtXYZWriter.write([StructureRecord(system: system)], to: path, mode: .append)
         #expect(try ExtXYZReader.readAll(path: path).count == 2)
     }
 
@@ -111,6 +111,6 @@ struct MalformedXYZ: CustomStringConvertible, Sendable {
         var info = ExtXYZInfo()
         info["note"] = .string("two\nlines")
         let path = try TestFiles.scratchDirectory().appendingPathComponent("n.xyz").path
-        #expect(throws: ExtXYZError.self) { try ExtXYZWriter.write([ExtXYZFrame(system: system, info: info)], to: path) }
+        #expect(throws: StructureFileError.self) { try ExtXYZWriter.write([StructureRecord(system: system, info: info)], to: path) }
     }
 }

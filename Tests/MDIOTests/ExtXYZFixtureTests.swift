@@ -33,7 +33,7 @@ struct ExtXYZComparison {
     /// Compare the structure only (not info and extra arrays), e.g. for POSCAR files.
     var structureOnly = false
 
-    func compare(_ frame: ExtXYZFrame, _ ref: [String: Any], _ label: String) throws {
+    func compare(_ frame: StructureRecord, _ ref: [String: Any], _ label: String) throws {
         let s = frame.system
         #expect(s.atomicNumbers == (ref["numbers"] as? [Int]), "\(label): numbers")
         try expectClose(s.positions, ref["positions"], tolerance, "\(label): positions")
@@ -195,11 +195,11 @@ struct ExtXYZComparison {
 
     @Test func malformedPOSCARNamesTheLine() throws {
         let text = "c\n1.0\n1 0 0\n0 1 0\n0 0 1\nSi\n2\nDirect\n0 0 0\n0.5 0.5 x\n"
-        do { _ = try POSCARReader.parse(text, file: "POSCAR"); Issue.record("no error") } catch let e as ExtXYZError {
+        do { _ = try POSCARReader.parse(text, file: "POSCAR"); Issue.record("no error") } catch let e as StructureFileError {
             #expect(e.line == 10)
             #expect(e.description.hasPrefix("POSCAR:10: bad number 'x'"))
         }
-        #expect(throws: ExtXYZError.self) { try POSCARReader.parse("c\n1.0\n1 0 0\n0 1 0\n0 0 1\n2\nDirect\n0 0 0\n0.5 0.5 0.5\n") }
-        #expect(throws: ExtXYZError.self) { try POSCARReader.parse("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nQq\n1\nDirect\n0 0 0\n") }
+        #expect(throws: StructureFileError.self) { try POSCARReader.parse("c\n1.0\n1 0 0\n0 1 0\n0 0 1\n2\nDirect\n0 0 0\n0.5 0.5 0.5\n") }
+        #expect(throws: StructureFileError.self) { try POSCARReader.parse("c\n1.0\n1 0 0\n0 1 0\n0 0 1\nQq\n1\nDirect\n0 0 0\n") }
     }
 }

@@ -34,6 +34,6 @@ import TestSupport
             let text = "\(error)"
             return text.contains(what) && text.contains(path) && text.contains(".xyz") && !text.contains("\n")
         }
-        #expect(throws: ExtXYZError.self) { try StructureFile.readAll(path: path) }
+        #expect(throws: StructureFileError.self) { try StructureFile.readAll(path: path) }
     }
 }

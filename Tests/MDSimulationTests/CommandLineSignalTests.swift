@@ -93,7 +93,7 @@ import MDIO
     /// A run file for `repeats`³ fcc cells of Cu (4 atoms each) in `dir`.
     func setUp(_ dir: ScratchDirectory, repeats: Int = 2) throws {
         let copper = try Crystal.fcc(atomicNumber: 29, latticeConstant: 3.61, repeats: repeats).rattled(amplitude: 0.05, seed: 5)
-        try ExtXYZWriter.write([ExtXYZFrame(system: copper)], to: dir.path("cu.xyz"), mode: .overwrite)
+        try ExtXYZWriter.write([StructureRecord(system: copper)], to: dir.path("cu.xyz"), mode: .overwrite)
         let model = Self.root.appendingPathComponent("models/copper/copper.safetensors").path
         try """
         structure: cu.xyz

@@ -13,7 +13,7 @@ func argonCrystal(n: Int, a: Double = 5.26, rattle: Double = 0.05, seed: UInt64 
 
 /// Writes `system` as `structure.xyz` and `yaml` as `run.yaml` into `dir`; returns the parsed run file.
 func writeRun(_ yaml: String, system: AtomicSystem, in dir: ScratchDirectory) throws -> RunFile {
-    try ExtXYZWriter.write([ExtXYZFrame(system: system)], to: dir.path("structure.xyz"), mode: .overwrite)
+    try ExtXYZWriter.write([StructureRecord(system: system)], to: dir.path("structure.xyz"), mode: .overwrite)
     try yaml.write(toFile: dir.path("run.yaml"), atomically: true, encoding: .utf8)
     return try RunFile.load(path: dir.path("run.yaml"))
 }

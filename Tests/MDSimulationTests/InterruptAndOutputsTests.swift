@@ -135,10 +135,10 @@ import MDIO
     }
 
     /// A structure with fixed atoms (`move_mask`), tags and ASE per-atom results of the input.
-    func labelledCrystal() throws -> ExtXYZFrame {
+    func labelledCrystal() throws -> StructureRecord {
         let system = try argonCrystal(n: 2)
         let n = system.count
-        return ExtXYZFrame(system: system, arrays: [
+        return StructureRecord(system: system, arrays: [
             ExtXYZArray(name: "tags", width: 1, values: .integer((0..<n).map { $0 % 3 })),
             ExtXYZArray(name: "move_mask", width: 1, values: .logical((0..<n).map { $0 >= 2 })),
             ExtXYZArray(name: "energies", width: 1, values: .real(Array(repeating: -0.1, count: n))),

@@ -10,7 +10,7 @@ import MDRunFile
 @Suite struct StructureColumnTests {
     func run(with array: ExtXYZArray, in dir: ScratchDirectory) throws -> RunFile {
         let system = try argonCrystal(n: 1)
-        try ExtXYZWriter.write([ExtXYZFrame(system: system, arrays: [array])], to: dir.path("structure.xyz"), mode: .overwrite)
+        try ExtXYZWriter.write([StructureRecord(system: system, arrays: [array])], to: dir.path("structure.xyz"), mode: .overwrite)
         try "structure: structure.xyz\nmd:\n  steps: 2\noutput:\n  directory: out\n"
             .write(toFile: dir.path("run.yaml"), atomically: true, encoding: .utf8)
         return try RunFile.load(path: dir.path("run.yaml"))

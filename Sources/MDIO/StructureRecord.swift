@@ -1,9 +1,11 @@
 import MDCore
 
-/// One frame of an extended XYZ file: the structure, the comment-line values and the extra
-/// per-atom columns, plus the single-point results ASE keeps in its calculator.
+/// One structure as every reader returns it and every writer takes it, whatever the format
+/// (extended XYZ, POSCAR, CIF): the atoms, key-value metadata, extra per-atom columns, and the
+/// single-point results ASE keeps in its calculator.
 ///
-/// Mapping to the file (as ASE ≥ 3.23 reads and writes it):
+/// Its fields follow extended XYZ, the richest format MaceMD reads; mapping to that file (as
+/// ASE ≥ 3.23 reads and writes it):
 /// - `system.cell` rows ↔ `Lattice="ax ay az bx by bz cx cy cz"`, `system.cell.pbc` ↔ `pbc="T T F"`;
 /// - `species:S:1` (or `Z:I:1`) and `pos:R:3` (Å) columns ↔ atomic numbers and positions;
 /// - `masses:R:1` (amu) ↔ `system.masses` (written only when they differ from the element masses);
@@ -11,7 +13,7 @@ import MDCore
 ///   (t₀ = `Units.naturalTimeInFemtoseconds` fs), so p = m · v[Å/fs] · t₀ and v = p / (m · t₀);
 /// - `energy=` (eV), `forces:R:3` (eV/Å) and `stress="9 numbers"` (eV/Å³, ASE sign: −virial/V)
 ///   ↔ `energy`, `forces`, `stress`.
-public struct ExtXYZFrame: Equatable, Sendable {
+public struct StructureRecord: Equatable, Sendable {
     /// Atomic numbers, positions (Å), masses (amu), velocities (Å/fs) and cell.
     public var system: AtomicSystem
     /// Whether the frame carries velocities (a `momenta` column); the writer writes them only then.
@@ -45,7 +47,7 @@ public struct ExtXYZFrame: Equatable, Sendable {
     public func array(named name: String) -> ExtXYZArray? { arrays.first { $0.name == name } }
 }
 
-extension ExtXYZFrame {
+extension StructureRecord {
     /// Atoms that may not move at all according to a `move_mask` column (ASE's way of writing
     /// FixAtoms as `move_mask:L:1` and FixCartesian as `move_mask:L:3`; POSCAR selective dynamics):
     /// the 0-based indices whose flags are all F. Nil when there is no such column.
@@ -61,3 +63,7 @@ extension ExtXYZFrame {
         return (0..<mask.atomCount).filter { i in Set((0..<mask.width).map { flags[i * mask.width + $0] }).count > 1 }
     }
 }
+
+/// The former name of ``StructureRecord``.
+@available(*, deprecated, renamed: "StructureRecord")
+public typealias ExtXYZFrame = StructureRecord

@@ -1,6 +1,6 @@
-/// A problem reading or writing an extended XYZ file, as one line:
+/// A problem reading or writing a structure file (extended XYZ, POSCAR, CIF), as one line:
 /// `structure.xyz:12: atom line has 3 columns but Properties declares 4`.
-public struct ExtXYZError: Error, Equatable, CustomStringConvertible {
+public struct StructureFileError: Error, Equatable, CustomStringConvertible {
     /// The file path as given.
     public let file: String
     /// The 1-based line number, when the problem belongs to a line.
@@ -19,3 +19,7 @@ public struct ExtXYZError: Error, Equatable, CustomStringConvertible {
         return "\(file): \(message)"
     }
 }
+
+/// The former name of ``StructureFileError``.
+@available(*, deprecated, renamed: "StructureFileError")
+public typealias ExtXYZError = StructureFileError
