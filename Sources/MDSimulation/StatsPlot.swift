@@ -1,4 +1,5 @@
 import Foundation
+import MDIO
 
 /// Draws a stats log as an SVG figure: stacked panels sharing the x axis, each panel's legend
 /// to the right of it (never over the curves).

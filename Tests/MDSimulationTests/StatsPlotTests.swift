@@ -1,4 +1,5 @@
 import Testing
+import MDIO
 @testable import MDSimulation
 
 @Suite struct StatsPlotTests {

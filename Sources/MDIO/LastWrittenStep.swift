@@ -1,11 +1,10 @@
 import Foundation
-import MDIO
 
 /// The last step already present in an output file, so that a restarted run appends only
 /// steps after it and never duplicates one.
-enum LastWrittenStep {
+public enum LastWrittenStep {
     /// The largest `step` of a stats log (nil when the file is missing or has no rows).
-    static func inStatsLog(_ path: String) throws -> Int? {
+    public static func inStatsLog(_ path: String) throws -> Int? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let table = try StatsTable(contentsOf: URL(fileURLWithPath: path))
         return table.column("step")?.max().map { Int($0.rounded()) }
@@ -13,7 +12,7 @@ enum LastWrittenStep {
 
     /// The step of the last frame of a trajectory (`.nc`: from its time and the time step;
     /// `.xyz`: from the frame's `step` key). Nil when the file is missing or empty.
-    static func inTrajectory(_ path: String, timeStepFs: Double) throws -> Int? {
+    public static func inTrajectory(_ path: String, timeStepFs: Double) throws -> Int? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         if path.lowercased().hasSuffix(".nc") {
             let reader = try AmberTrajectoryReader(path: path)

@@ -1,5 +1,4 @@
 import Foundation
-import MDIO
 
 /// A stats log read back: column names from the header line and rows of numbers.
 ///
