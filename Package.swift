@@ -12,6 +12,7 @@
 //   MDOptimize       FIRE, L-BFGS and a Frechet cell filter
 //   MDIO             file formats: extended XYZ, POSCAR, CIF, AMBER NetCDF, stats log, restarts
 //   MDRunFile        the YAML run-file schema: every key declared once; ensembles and their keys
+//   MACEConversion   mace-torch .model → MaceMD safetensors, through the embedded Python converter
 //   MDSimulation     the driver that binds state, potential, neighbours and integrator
 //   macemd           the command-line tool
 //   macemd-bench     release-mode benchmarks (not tests)
@@ -38,7 +39,7 @@ let package = Package(
         .executable(name: "macemd-bench", targets: ["macemd-bench"]),
         .library(name: "MaceMDKit", targets: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics",
-            "MDOptimize", "MDIO", "MDRunFile", "MDSimulation",
+            "MDOptimize", "MDIO", "MDRunFile", "MACEConversion", "MDSimulation",
         ]),
     ],
     dependencies: [
@@ -64,11 +65,12 @@ let package = Package(
         .target(name: "MDRunFile", dependencies: [
             "MDCore", "MDDynamics", "MDOptimize", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "MACEConversion"),
         .target(name: "MDSimulation", dependencies: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO", "MDRunFile",
         ]),
         .executableTarget(name: "macemd", dependencies: [
-            "MDSimulation", "MACE", "MDIO", "MDRunFile", "MDCore",
+            "MDSimulation", "MACEConversion", "MACE", "MDIO", "MDRunFile", "MDCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macemd-bench", dependencies: [
@@ -86,6 +88,7 @@ let package = Package(
         .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize", "TestSupport"]),
         .testTarget(name: "MDIOTests", dependencies: ["MDIO", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "MDRunFileTests", dependencies: ["MDRunFile", "TestSupport"]),
+        .testTarget(name: "MACEConversionTests", dependencies: ["MACEConversion", "TestSupport"]),
         .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation", "MDRunFile", "TestSupport"]),
     ]
 )

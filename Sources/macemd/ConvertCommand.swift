@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MACEConversion
 import MDIO
 import MDSimulation
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Embeds scripts/conversion/mace_convert.py into Sources/MDSimulation/ConverterScript.swift.
+"""Embeds scripts/conversion/mace_convert.py into Sources/MACEConversion/ConverterScript.swift.
 
 `macemd convert` runs the converter with the user's python3, so the installed binary must
 carry the script. Run this (`python -m scripts.conversion.embed_converter`) after every change to
@@ -16,5 +16,5 @@ swift = (
     "    /// The text of scripts/conversion/mace_convert.py, run by ``convert(input:output:head:)``.\n"
     '    public static let script = ##"""\n' + script + '\n"""##\n}\n'
 )
-(ROOT / "Sources" / "MDSimulation" / "ConverterScript.swift").write_text(swift)
-print("wrote Sources/MDSimulation/ConverterScript.swift")
+(ROOT / "Sources" / "MACEConversion" / "ConverterScript.swift").write_text(swift)
+print("wrote Sources/MACEConversion/ConverterScript.swift")

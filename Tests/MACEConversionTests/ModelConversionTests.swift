@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import MDSimulation
+@testable import MACEConversion
 
 @Suite struct ModelConversionTests {
     @Test func embeddedScriptMatchesScriptsFolder() throws {
