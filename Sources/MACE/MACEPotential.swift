@@ -8,7 +8,7 @@ public typealias MACEPrecision = Precision
 
 /// A mace-torch model as a ``Potential``: energy, analytic forces and virial.
 ///
-/// Load a file written by `scripts/mace_convert.py`:
+/// Load a file written by `scripts/conversion/mace_convert.py`:
 ///
 ///     let mace = try MACEPotential(contentsOf: url, precision: .float64)
 ///     let result = try mace.evaluate(system)      // eV, eV/Å, eV
@@ -34,7 +34,7 @@ public struct MACEPotential: Potential, Sendable {
 
     /// Loads a converted model.
     /// - Parameters:
-    ///   - url: a `.safetensors` file from `scripts/mace_convert.py`.
+    ///   - url: a `.safetensors` file from `scripts/conversion/mace_convert.py`.
     ///   - precision: `.float32` or `.float64` (default).
     ///   - head: head of a multi-head model to evaluate (nil: the head chosen at conversion,
     ///     else the only head or the one named "default"; see ``ModelHead``).

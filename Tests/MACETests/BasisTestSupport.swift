@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Loads a fixture written by `scripts/make_mace_stage_fixtures.py` from
+/// Loads a fixture written by `scripts/fixtures/make_mace_stage_fixtures.py` from
 /// `Tests/MACETests/Resources/stages/` (found next to this source file, so no bundle is needed).
 func basisFixture<F: Decodable>(_ name: String, as type: F.Type) throws -> F {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -2,7 +2,8 @@ import Foundation
 import MDCore
 @testable import MACE
 
-/// Fixtures made by scripts/make_mace_fixtures.py, read relative to this file.
+/// Fixtures made by scripts/fixtures/make_mace_fixtures.py, read relative to this file. Every kind
+/// listed is required: a missing file fails the tests that read it (nothing is skipped).
 enum MACEFixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
 
@@ -13,11 +14,11 @@ enum MACEFixtures {
     static func modelURL(_ kind: String) -> URL { directory.appendingPathComponent("\(kind).safetensors") }
     static func referenceURL(_ kind: String) -> URL { directory.appendingPathComponent("\(kind).reference.json") }
 
-    /// Kinds whose model and reference files are both present.
-    static var available: [String] {
+    /// Kinds whose model or reference file is missing (empty when the fixtures are complete).
+    static var missing: [String] {
         kinds.filter {
-            FileManager.default.fileExists(atPath: modelURL($0).path)
-                && FileManager.default.fileExists(atPath: referenceURL($0).path)
+            !FileManager.default.fileExists(atPath: modelURL($0).path)
+                || !FileManager.default.fileExists(atPath: referenceURL($0).path)
         }
     }
 

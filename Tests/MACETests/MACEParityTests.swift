@@ -13,7 +13,7 @@ func maxDeviation(_ a: [SIMD3<Double>], _ b: [SIMD3<Double>]) -> Double {
 /// |ΔE| ≤ 1e-8 (|E| + N), max |ΔF| ≤ 1e-6 max|F| + 1e-9, |Δσ| ≤ 1e-6 max|σ| + 1e-9 (float64);
 /// max |ΔF| ≤ 2e-3 max|F| + 1e-5, |ΔE| ≤ 1e-5 (|E| + N) (float32).
 @Suite struct MACEParityTests {
-    static let kinds = MACEFixtures.available
+    static let kinds = MACEFixtures.kinds
 
     /// Tolerances of the acceptance criteria: |ΔE| ≤ e·(|E| + N); max |ΔF| ≤ f·max|F| + fAbs; stress likewise.
     struct Tolerance { let energy: Double; let relative: Double; let absolute: Double }
@@ -45,8 +45,8 @@ func maxDeviation(_ a: [SIMD3<Double>], _ b: [SIMD3<Double>]) -> Double {
         }
     }
 
-    /// The fixture directory must hold the first kind; a missing fixture is only skipped for later kinds.
-    @Test func firstFixtureIsPresent() {
-        #expect(MACEFixtures.available.contains("mp0_small"))
+    /// Every fixture kind is present (regenerate with `python -m scripts.fixtures.make_mace_fixtures`).
+    @Test func everyFixtureIsPresent() {
+        #expect(MACEFixtures.missing.isEmpty, "missing MACE fixtures: \(MACEFixtures.missing)")
     }
 }

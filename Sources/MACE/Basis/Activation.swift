@@ -8,7 +8,7 @@
 ///
 /// a Monte-Carlo estimate, not the exact integral, so its digits are those of the samples
 /// (the model pickles them as the attribute `cst`). The values e3nn 0.4.4 with torch 2.x
-/// computes (checked by `scripts/make_mace_stage_fixtures.py`):
+/// computes (checked by `scripts/fixtures/make_mace_stage_fixtures.py`):
 /// SiLU 1.6791767923989418, sigmoid 1.8467055342154763, tanh 1.5937334472592695.
 /// e3nn uses σ unscaled when |s − 1| < 1e−4. mace's non-e3nn `RadialMLP` (Linear → LayerNorm →
 /// SiLU) uses the bare SiLU: `ScaledActivation(.silu, scale: 1)`.

@@ -22,7 +22,7 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     /// Per-core scratch for one block of edges at a time (see ``EdgeBlocks``).
     let blockWorkspaces = WorkspacePool<T>()
 
-    /// Loads the model in `file` (a safetensors file written by `scripts/mace_convert.py`).
+    /// Loads the model in `file` (a safetensors file written by `scripts/conversion/mace_convert.py`).
     public init(file: SafetensorsFile, head: String? = nil) throws {
         guard let text = file.metadata["config"] else {
             throw MACEError.invalidModel("\(file.source): no 'config' entry in the safetensors metadata (not converted by mace_convert.py?)")

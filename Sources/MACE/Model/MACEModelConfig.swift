@@ -1,5 +1,5 @@
 /// The hyperparameters of a converted mace-torch model (the `config` JSON in the safetensors
-/// metadata written by `scripts/mace_convert.py`), validated at load.
+/// metadata written by `scripts/conversion/mace_convert.py`), validated at load.
 public struct MACEModelConfig: Sendable {
     /// Interaction blocks this evaluator implements.
     public static let supportedInteractions = [
