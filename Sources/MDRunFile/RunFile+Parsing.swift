@@ -5,12 +5,17 @@ extension RunFile {
     /// Reads and checks the run file at `path`; relative paths inside are resolved against its directory.
     /// - Parameter checkFiles: require `structure` (and `model`, when given) to exist.
     public static func load(path: String, checkFiles: Bool = true) throws -> RunFile {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
             throw RunFileError(file: path, line: nil, key: "", message: "cannot read the run file (\(reason))")
+        }
+        guard let text = String(data: data, encoding: .utf8), !data.contains(0) else {
+            throw RunFileError(file: path, line: nil, key: "", message:
+                "this is not a run file (YAML text) but a binary file; give the run file, e.g. macemd run run.yaml, "
+                + "and name models inside it with model: (see macemd keys)")
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(yaml: text, file: path, baseDirectory: directory, checkFiles: checkFiles)

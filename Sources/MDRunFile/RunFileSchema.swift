@@ -85,7 +85,7 @@ public enum RunFileSchema {
             doc: "also relax the cell (ASE's FrechetCellFilter; fully periodic structures)")
         public static let pressure = Setting<Double>(
             .relax, "pressure_GPa", .number(range: -1e4...1e4, openLower: false), unit: "GPa", default: 0,
-            scope: .cellRelaxation, doc: "target hydrostatic pressure of a cell relaxation (the log then shows the enthalpy)")
+            scope: .cellRelaxation, doc: "target hydrostatic pressure of a cell relaxation (it minimises the enthalpy E + PV, reported at the end)")
         public static let cellMask = Setting<[Bool]?>(
             .relax, "cell_mask", .flags(count: 6, meaning: "the strain components xx, yy, zz, yz, xz, xy"),
             default: nil, shownDefault: "all 1", scope: .cellRelaxation,

@@ -80,3 +80,17 @@ import TestSupport
         #expect(String(text[start.upperBound..<stop.lowerBound]) == RunFileSchema.markdownTable())
     }
 }
+
+@Suite struct BinaryRunFileTests {
+    /// A model (or any binary file) given as the run file says what it is.
+    @Test func aBinaryFileIsNamedAsSuch() throws {
+        let dir = try TestFiles.scratchDirectory()
+        let path = dir.appendingPathComponent("ft.model").path
+        try Data([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0xFF]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: RunFileError(file: path, line: nil, key: "", message:
+            "this is not a run file (YAML text) but a binary file; give the run file, e.g. macemd run run.yaml, "
+            + "and name models inside it with model: (see macemd keys)")) {
+            _ = try RunFile.load(path: path)
+        }
+    }
+}
