@@ -2,14 +2,21 @@ import CNetCDF
 import MDCore
 
 extension AmberTrajectoryWriter {
+    /// Global attributes the AMBER convention defines; metadata never replaces them.
+    static let reservedAttributes: Set = ["Conventions", "ConventionVersion", "program", "programVersion", "title", "application"]
+
     /// Defines dimensions, variables and attributes of a new file, writes the labels and atom
     /// types, leaves define mode and syncs. Returns the variable ids by name.
     static func defineHeader(_ file: NetCDFFile, atomicNumbers: [Int], cell: Bool, origin: Bool = false,
-                             velocities: Bool, forces: Bool, programVersion: String) throws -> [String: Int32] {
+                             velocities: Bool, forces: Bool, programVersion: String,
+                             attributes: [String: String] = [:]) throws -> [String: Int32] {
         try file.putAttribute("Conventions", "AMBER")
         try file.putAttribute("ConventionVersion", "1.0")
         try file.putAttribute("program", "MaceMD")
         try file.putAttribute("programVersion", programVersion)
+        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) where !Self.reservedAttributes.contains(name) {
+            try file.putAttribute(name, value)
+        }
         let frame = try file.defineDimension("frame", length: Int(NC_UNLIMITED))
         let spatial = try file.defineDimension("spatial", length: 3)
         let atom = try file.defineDimension("atom", length: atomicNumbers.count)

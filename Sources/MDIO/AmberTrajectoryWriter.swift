@@ -55,13 +55,14 @@ public final class AmberTrajectoryWriter {
     /// (count and atomic numbers) and the requested velocity/force variables, and continues
     /// at the next frame; a missing file is created. `.createNew` never touches an existing file.
     /// - Parameter programVersion: stored as the `programVersion` global attribute.
+    /// - Parameter attributes: further global text attributes of a new file (e.g. the model and head).
     /// - Parameter periodic: whether to store the cell (true for any system with a periodic axis;
     ///   see the type's notes for molecules). Ignored when appending: the file decides.
     /// - Parameter moleculeBox: with `periodic`, store a box around each molecule frame instead
     ///   of zero lengths (see the type's notes). Ignored when appending: the file decides.
     public init(path: String, atomicNumbers: [Int], mode: OutputMode = .createNew, periodic: Bool = true,
                 moleculeBox: Bool = false, velocities: Bool = false, forces: Bool = false,
-                programVersion: String = "0.1.0") throws {
+                programVersion: String = "0.1.0", attributes: [String: String] = [:]) throws {
         self.path = path
         atomCount = atomicNumbers.count
         writesVelocities = velocities
@@ -80,7 +81,8 @@ public final class AmberTrajectoryWriter {
         } else {
             file = try NetCDFFile.create(path: path, overwrite: mode == .overwrite)
             ids = try Self.defineHeader(file, atomicNumbers: atomicNumbers, cell: periodic, origin: periodic && moleculeBox,
-                                        velocities: velocities, forces: forces, programVersion: programVersion)
+                                        velocities: velocities, forces: forces, programVersion: programVersion,
+                                        attributes: attributes)
             writesCell = periodic
             writesMoleculeBox = periodic && moleculeBox
             frameCount = 0

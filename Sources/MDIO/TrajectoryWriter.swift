@@ -46,11 +46,16 @@ public struct TrajectoryOptions: Sendable {
     public var forces: Bool
     /// `programVersion` attribute of NetCDF files.
     public var programVersion: String
+    /// What produced the frames (model, head, precision): comment-line values of every extended-XYZ
+    /// frame, global attributes of a new NetCDF file.
+    public var metadata: [String: String]
 
-    public init(velocities: Bool = true, forces: Bool = false, programVersion: String = "0.1.0") {
+    public init(velocities: Bool = true, forces: Bool = false, programVersion: String = "0.1.0",
+                metadata: [String: String] = [:]) {
         self.velocities = velocities
         self.forces = forces
         self.programVersion = programVersion
+        self.metadata = metadata
     }
 }
 
@@ -65,7 +70,8 @@ public func makeTrajectoryWriter(path: String, system: AtomicSystem, mode: Outpu
         return try AmberTrajectoryWriter(path: path, atomicNumbers: system.atomicNumbers, mode: mode,
                                          periodic: true, moleculeBox: system.cell.pbc.isNonPeriodic,
                                          velocities: options.velocities,
-                                         forces: options.forces, programVersion: options.programVersion)
+                                         forces: options.forces, programVersion: options.programVersion,
+                                         attributes: options.metadata)
     }
     if lower.hasSuffix(".xyz") || lower.hasSuffix(".extxyz") {
         return ExtXYZTrajectoryWriter(writer: try ExtXYZWriter(path: path, mode: mode), options: options)
@@ -96,6 +102,7 @@ public final class ExtXYZTrajectoryWriter: TrajectoryWriter {
         var info = ExtXYZInfo()
         info["step"] = .int(snapshot.step)
         info["time_fs"] = .double(snapshot.timeFs)
+        for (key, value) in options.metadata.sorted(by: { $0.key < $1.key }) { info[key] = .string(value) }
         let frame = StructureRecord(system: snapshot.system, hasVelocities: options.velocities, info: info,
                                 arrays: snapshot.arrays, energy: snapshot.energy,
                                 forces: options.forces ? snapshot.forces : nil, stress: snapshot.stress)

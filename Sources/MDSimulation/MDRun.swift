@@ -89,7 +89,7 @@ public enum MDRun {
         let columns = StatsColumn.md(periodic: hasPressure, targetTemperature: targetColumn)
         let outputs = try RunOutputs(runFile.output, system: state.system, columns: columns,
                                      continuing: options.restart != nil, overwrite: options.overwrite,
-                                     timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions(),
+                                     timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions(metadata: options.metadata),
                                      perAtomColumns: KeptColumns.columns(of: frame, fixed: state.fixed))
         defer { try? outputs.close() }
         let startStep = state.step, startTime = state.time

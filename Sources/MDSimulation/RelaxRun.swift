@@ -44,7 +44,7 @@ public enum RelaxRun {
                                                   request: periodic ? .all : .energyAndForces)
         let outputs = try RunOutputs(runFile.output, system: system, columns: StatsColumn.relaxation(cell: settings.cell),
                                      continuing: false, overwrite: options.overwrite, timeStepFs: 1,
-                                     trajectoryOptions: TrajectoryOptions(velocities: false, forces: true),
+                                     trajectoryOptions: TrajectoryOptions(velocities: false, forces: true, metadata: options.metadata),
                                      perAtomColumns: KeptColumns.columns(of: frame, fixed: fixed), restartable: false)
         defer { try? outputs.close() }
         var progress = ProgressReporter(quiet: options.quiet)
