@@ -92,15 +92,22 @@ public struct MACEPotential: Potential, Sendable {
     /// each stage of the evaluation in `profile` (when not nil), for benchmarks.
     public func evaluate(_ system: AtomicSystem, neighbors: NeighborPairs,
                          request: EvaluationRequest, profile: StageProfile?) throws -> Evaluation {
-        try checkElements(of: system)
         guard neighbors.atomCount == system.count else {
             throw MACEError.invalidInput("neighbour list is for \(neighbors.atomCount) atoms, the system has \(system.count)")
         }
         // The neighbour list's pair (i, j, S) with r_ij = x_j − x_i + S·H is the message j → i:
         // receiver i, sender j, shift −S·H, so that r = x_i − x_j − S·H.
         let h = system.cell.vectors
+        // Z → model element index, built once at load; an unknown element is the error here
+        // (no separate pass over the atoms).
+        let elements = try system.atomicNumbers.map { z in
+            guard let index = elementIndex[z] else {
+                throw PotentialError.unsupportedElement(z, supported: elementIndex.keys.sorted())
+            }
+            return index
+        }
         let graph = MACEGraph(positions: system.positions,
-                              elements: system.atomicNumbers.map { elementIndex[$0] ?? -1 },
+                              elements: elements,
                               senders: neighbors.second, receivers: neighbors.first,
                               shifts: neighbors.shifts.map { -(SIMD3<Double>($0) * h) })
         let result = try evaluate(graph, request: request, options: EvaluationOptions(profile: profile))

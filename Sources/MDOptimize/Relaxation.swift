@@ -55,26 +55,27 @@ public struct RelaxationOutcome: Sendable {
 ///   - fmax: convergence threshold on the largest (generalised) force, eV/Å.
 ///   - maxSteps: step limit; reaching it gives a "not converged" result, not an error.
 ///   - evaluator: energy, forces (and virial) of a system, e.g. MDDynamics' `NeighborListEvaluator.closure`.
-///   - observer: sees the progress and the current structure at each evaluated point.
+///   - observer: sees the progress, the current structure and its evaluation (energy, forces,
+///     virial as the evaluator returned them) at each evaluated point.
 public func relax(_ system: AtomicSystem, fixed: [Bool]? = nil, relaxCell: Bool = false, pressure: Double = 0,
                   hydrostaticStrain: Bool = false, constantVolume: Bool = false, cellMask: [Bool]? = nil,
                   optimizer: OptimizerKind = .fire, fmax: Double = 0.05, maxSteps: Int = 1000,
                   evaluator: @escaping ForceEvaluator,
-                  observer: ((OptimizationProgress, AtomicSystem) throws -> Void)? = nil) throws -> RelaxationOutcome {
+                  observer: ((OptimizationProgress, AtomicSystem, Evaluation?) throws -> Void)? = nil) throws -> RelaxationOutcome {
     var chosen = try AnyOptimizer(optimizer)
     if relaxCell {
         var target = try FrechetCellFilter(system: system, fixed: fixed, pressure: pressure,
                                            hydrostaticStrain: hydrostaticStrain, constantVolume: constantVolume,
                                            cellMask: cellMask, evaluator: evaluator)
         var result = try minimize(&target, optimizer: &chosen, fmax: fmax, maxSteps: maxSteps) { p, t in
-            try observer?(p, t.system)
+            try observer?(p, t.system, t.lastEvaluation)
         }
         if pressure != 0 { result.energyName = "enthalpy E + PV" }
         return RelaxationOutcome(system: target.system, result: result, evaluation: target.lastEvaluation)
     }
     var target = try AtomsOptimizable(system: system, fixed: fixed, evaluator: evaluator)
     let result = try minimize(&target, optimizer: &chosen, fmax: fmax, maxSteps: maxSteps) { p, t in
-        try observer?(p, t.system)
+        try observer?(p, t.system, t.lastEvaluation)
     }
     return RelaxationOutcome(system: target.system, result: result, evaluation: target.lastEvaluation)
 }

@@ -49,11 +49,12 @@ public enum RelaxRun {
         defer { try? outputs.close() }
         var progress = ProgressReporter(quiet: options.quiet)
         let every = runFile.output
-        let last = LastEvaluation(evaluator.closure)
-        var latest = (system: system, step: 0)
+        // The last evaluated point, as the optimizer's target kept it.
+        var latest: (system: AtomicSystem, step: Int, evaluation: Evaluation?) = (system, 0, nil)
 
         func writeFinal(_ structure: AtomicSystem, _ info: ExtXYZInfo) throws -> Evaluation {
-            let evaluation = try last.evaluation(of: structure) ?? evaluator.evaluate(structure)
+            let known = latest.system.positions == structure.positions && latest.system.cell == structure.cell
+            let evaluation = try (known ? latest.evaluation : nil) ?? evaluator.evaluate(structure)
             try outputs.writeFinal(StructureRecord(system: structure, hasVelocities: false, info: info,
                                                energy: evaluation.energy, forces: evaluation.forces,
                                                stress: periodic ? evaluation.stress(volume: structure.cell.volume) : nil))
@@ -66,9 +67,8 @@ public enum RelaxRun {
                                 cellMask: settings.cellMask,
                                 optimizer: settings.optimizer,
                                 fmax: settings.fmaxEVPerA, maxSteps: settings.maxSteps,
-                                evaluator: last.evaluate) { step, current in
+                                evaluator: evaluator.closure) { step, current, evaluation in
                 // `step.energy` is the enthalpy for a cell filter; the log shows the potential energy.
-                let evaluation = last.evaluation(of: current)
                 var row = [Double(step.step), evaluation?.energy ?? step.energy, step.maxForce]
                 if settings.cell {
                     let lengths = current.cell.lengths
@@ -84,7 +84,7 @@ public enum RelaxRun {
                 }
                 progress.report(.init(step: step.step, totalSteps: settings.maxSteps, potentialEnergyEV: row[1],
                                       maxForceEVPerA: step.maxForce))
-                latest = (current, step.step)
+                latest = (current, step.step, evaluation)
                 try options.interrupt?.stopIfRequested()
             }
         } catch let stop as StopRequested {
@@ -106,28 +106,5 @@ public enum RelaxRun {
         }
         return Summary(result: outcome.result.description, converged: true, energy: evaluation.energy,
                        system: outcome.system, finalStructure: outputs.finalPath)
-    }
-}
-
-/// Wraps a force evaluator and remembers its last result, so observers can read the energy,
-/// forces and stress of the structure just evaluated without computing them again.
-final class LastEvaluation {
-    private let evaluator: (AtomicSystem) throws -> Evaluation
-    private var system: AtomicSystem?
-    private var result: Evaluation?
-
-    init(_ evaluator: @escaping (AtomicSystem) throws -> Evaluation) { self.evaluator = evaluator }
-
-    func evaluate(_ system: AtomicSystem) throws -> Evaluation {
-        let e = try evaluator(system)
-        self.system = system
-        self.result = e
-        return e
-    }
-
-    /// The remembered evaluation if it was of exactly these positions and this cell.
-    func evaluation(of system: AtomicSystem) -> Evaluation? {
-        guard let s = self.system, s.positions == system.positions, s.cell == system.cell else { return nil }
-        return result
     }
 }

@@ -96,7 +96,10 @@ func relax<T: Optimizable>(_ target: inout T, _ index: Int, fmax: Double, maxSte
         start.positions[1] += SIMD3(0.05, -0.03, 0.02)
         var seen = 0
         let fixedCell = try relax(start, optimizer: kind, fmax: 1e-4, maxSteps: 500,
-                                  evaluator: { try lj.evaluate($0, request: .all) }) { _, _ in seen += 1 }
+                                  evaluator: { try lj.evaluate($0, request: .all) }) { _, current, evaluation in
+            seen += 1
+            #expect(evaluation?.energy == (try? lj.evaluate(current, request: .all))?.energy)
+        }
         #expect(fixedCell.result.converged, "\(fixedCell.result)")
         #expect(seen == fixedCell.result.steps + 1)
         #expect(fixedCell.system.cell == start.cell)
