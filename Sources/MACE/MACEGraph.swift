@@ -98,11 +98,13 @@ extension MACEPotential {
             x[receivers[e]] - x[senders[e]] + shifts[e]
         }
         let wantGradients = wantEdges || request.contains(.forces) || request.contains(.virial)
-        let output = switch storage {
-        case .single(let m):
-            m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
-        case .double(let m):
-            m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
+        let output = Parallel.$limit.withValue(threads) {
+            switch storage {
+            case .single(let m):
+                m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
+            case .double(let m):
+                m.evaluate(elements: graph.elements, graph: edges, owned: graph.owned, gradients: wantGradients, options: options)
+            }
         }
         let g = output.edgeGradients
         var result = MACEGraphEvaluation(energy: output.energy, atomEnergies: output.nodeEnergies, forces: [])

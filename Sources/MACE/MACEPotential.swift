@@ -27,6 +27,8 @@ public struct MACEPotential: Potential, Sendable {
     public let precision: MACEPrecision
     /// The model's element index of each atomic number it knows (its one-hot position).
     public let elementIndex: [Int: Int]
+    /// The most cores one evaluation runs on (nil: every core the process may use).
+    public var threads: Int?
 
     /// Loads a converted model.
     /// - Parameters:

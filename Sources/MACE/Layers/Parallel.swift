@@ -4,21 +4,34 @@ import Foundation
 /// Splits 0..<count into contiguous chunks run on all cores (`DispatchQueue.concurrentPerform`).
 /// The body must only write data owned by its chunk (rows of its nodes or edges).
 enum Parallel {
-    /// Cores the evaluation runs on.
-    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// The most cores to use, set for one evaluation by ``MACEPotential/threads``
+    /// (`Parallel.$limit.withValue(n) { … }`); nil: every core the process may run on.
+    @TaskLocal static var limit: Int?
+
+    /// Cores the evaluation runs on: the process's cores, at most ``limit``.
+    static var cores: Int {
+        let all = ProcessInfo.processInfo.activeProcessorCount
+        return max(1, min(all, limit ?? all))
+    }
 
     /// Runs `body(k)` for k in 0..<count, concurrently (one task per core when count = ``cores``).
     static func forEach(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 { if count == 1 { body(0) }; return }
+        let limit = Self.limit
         withoutActuallyEscaping(body) { escapable in
             let task = IndexBody(run: escapable)
-            DispatchQueue.concurrentPerform(iterations: count) { task.run($0) }
+            if limit == nil {
+                DispatchQueue.concurrentPerform(iterations: count) { task.run($0) }
+            } else {
+                // Worker threads do not inherit task-local values: hand the limit on.
+                DispatchQueue.concurrentPerform(iterations: count) { k in Self.$limit.withValue(limit) { task.run(k) } }
+            }
         }
     }
 
     /// Runs `body` over chunks of at least `grain` items; serially when there is one chunk.
     static func forChunks(_ count: Int, grain: Int = 8, _ body: (Range<Int>) -> Void) {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = Self.cores, limit = Self.limit
         let chunks = max(1, min(4 * cores, count / max(grain, 1)))
         if chunks <= 1 || cores <= 1 {
             body(0..<count)
@@ -26,8 +39,20 @@ enum Parallel {
         }
         withoutActuallyEscaping(body) { escapable in
             let task = ChunkBody(run: escapable)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                task.run((count * c / chunks)..<(count * (c + 1) / chunks))
+            if limit == nil {
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    task.run((count * c / chunks)..<(count * (c + 1) / chunks))
+                }
+            } else {
+                // At most `cores` workers at once (worker w takes chunks w, w + cores, …), each
+                // handing the limit on to parallel loops nested in the body.
+                DispatchQueue.concurrentPerform(iterations: cores) { w in
+                    Self.$limit.withValue(limit) {
+                        for c in stride(from: w, to: chunks, by: cores) {
+                            task.run((count * c / chunks)..<(count * (c + 1) / chunks))
+                        }
+                    }
+                }
             }
         }
     }
