@@ -1,0 +1,58 @@
+/* pair_style macemd: MACE models evaluated by MaceMD's libmacemd across MPI ranks.
+ *
+ *   pair_style macemd [precision float32|float64] [head NAME] [threads N]
+ *   pair_coeff * * model.safetensors Cu O      (one element per LAMMPS atom type)
+ *
+ * Ghost-shell scheme: each rank holds ghost atoms out to num_interactions × r_max + skin
+ * (the communication cutoff is raised to that), builds a full neighbour list that also covers
+ * ghost atoms (r_max + skin), and hands libmacemd all of them: the energy is summed over the
+ * rank's own atoms only, forces come back on ghosts too and LAMMPS adds them onto their owners
+ * (newton pair on, required). Units: metal. */
+#ifdef PAIR_CLASS
+// clang-format off
+PairStyle(macemd,PairMaceMD);
+// clang-format on
+#else
+
+#ifndef LMP_PAIR_MACEMD_H
+#define LMP_PAIR_MACEMD_H
+
+#include "pair.h"
+
+#include <string>
+#include <vector>
+
+struct macemd_model;
+
+namespace LAMMPS_NS {
+
+class PairMaceMD : public Pair {
+ public:
+  PairMaceMD(class LAMMPS *);
+  ~PairMaceMD() override;
+  void compute(int, int) override;
+  void settings(int, char **) override;
+  void coeff(int, char **) override;
+  void init_style() override;
+  double init_one(int, int) override;
+
+ private:
+  void allocate();
+  int threads_per_rank();
+
+  macemd_model *model = nullptr;
+  std::string precision = "float64";
+  std::string head;
+  int threads = 0;               // 0: MACEMD_NUM_THREADS, else cores ÷ ranks on the node
+  double r_max = 0.0;            // model cutoff, Å
+  int layers = 0;                // message-passing layers
+  std::vector<int> type_number;  // atomic number of each LAMMPS type (index 1..ntypes)
+  // Work arrays reused between steps.
+  std::vector<double> positions, forces, atom_energies;
+  std::vector<int> numbers, centres, neighbours;
+};
+
+}    // namespace LAMMPS_NS
+
+#endif
+#endif
