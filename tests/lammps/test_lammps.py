@@ -52,3 +52,17 @@ def test_unknown_element_is_refused(tmp_path):
     write_data(atoms, tmp_path / "data.lmp", ["Cu", "O"])
     with pytest.raises(RuntimeError, match=r"element O \(type 2\) is not in model .* \(it knows: Cu\)"):
         run_lammps(single_point_input(model("copper"), ["Cu", "O"]), tmp_path)
+
+
+def test_hybrid_overlay_with_a_zero_pair_style(tmp_path):
+    atoms = rattled(["Cu"], size=(3, 3, 3), tilt=True)
+    atoms, reference = macemd_eval(model("copper"), atoms, tmp_path)
+    write_data(atoms, tmp_path / "data.lmp", ["Cu"])
+    text = single_point_input(model("copper"), ["Cu"]).replace(
+        "pair_style macemd precision float64", "pair_style hybrid/overlay macemd precision float64 lj/cut 3.0").replace(
+        f"pair_coeff * * {model('copper')} Cu", f"pair_coeff * * macemd {model('copper')} Cu\npair_coeff * * lj/cut 0.0 1.0")
+    log = run_lammps(text, tmp_path, ranks=2)
+    thermo = read_thermo(log, ["PotEng"])
+    forces, _ = read_dump(tmp_path / "forces.dump")
+    assert abs(thermo["PotEng"][0] - reference.get_potential_energy()) <= 1e-8
+    assert np.abs(forces - reference.get_forces()).max() <= 1e-8
