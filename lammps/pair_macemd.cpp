@@ -46,8 +46,9 @@ PairMaceMD::PairMaceMD(LAMMPS *lmp) : Pair(lmp)
   restartinfo = 0;
   one_coeff = 1;
   manybody_flag = 1;
-  ghostneigh = 1;    // ghost atoms get neighbour lists too (REQ_GHOST)
+  ghostneigh = 1;    // ghost atoms get neighbour lists too (REQ_GHOST); off on one rank
   centroidstressflag = CENTROID_NOTAVAIL;
+  no_virial_fdotr_compute = 1;    // the virial comes from libmacemd (edge vectors ⊗ gradients)
 }
 
 PairMaceMD::~PairMaceMD()
@@ -172,6 +173,15 @@ void PairMaceMD::init_style()
                "owners by LAMMPS (use 'newton on')");
   if (strcmp(update->unit_style, "metal") != 0)
     error->all(FLERR, "pair_style macemd requires 'units metal' (Å, eV), not units {}", update->unit_style);
+  if (atom->tag_enable == 0) error->all(FLERR, "pair_style macemd requires atom IDs");
+
+  // One rank: every ghost is an image of an owned atom; fold images onto their atoms.
+  folded = comm->nprocs == 1;
+  ghostneigh = folded ? 0 : 1;
+  if (folded) {
+    neighbor->add_request(this, NeighConst::REQ_FULL);
+    return;
+  }
   neighbor->add_request(this, NeighConst::REQ_FULL | NeighConst::REQ_GHOST);
 
   // Ghost atoms out to layers × r_max + skin: the owned atoms' energies then see every atom
@@ -191,27 +201,12 @@ double PairMaceMD::init_one(int i, int j)
   return r_max;
 }
 
-void PairMaceMD::compute(int eflag, int vflag)
+/* Nodes: owned atoms then ghosts at their own positions; edges: every pair within r_max of the
+   full list, which covers ghost atoms too. */
+void PairMaceMD::build_ghost_graph()
 {
-  ev_init(eflag, vflag);
-  if (vflag_atom || cvflag_atom)
-    error->all(FLERR, "pair_style macemd does not compute per-atom virials (compute stress/atom)");
-
-  int nlocal = atom->nlocal, nall = nlocal + atom->nghost;
-  double **x = atom->x, **f = atom->f;
-  int *type = atom->type;
-
-  positions.resize(3 * (size_t) nall);
-  numbers.resize(nall);
-  for (int i = 0; i < nall; i++) {
-    for (int k = 0; k < 3; k++) positions[3 * i + k] = x[i][k];
-    numbers[i] = type_number[type[i]];
-  }
-
-  // Every pair within r_max among owned and ghost atoms (the full list covers ghosts too).
+  double **x = atom->x;
   double cut2 = r_max * r_max;
-  centres.clear();
-  neighbours.clear();
   int count = list->inum + list->gnum;
   for (int ii = 0; ii < count; ii++) {
     int i = list->ilist[ii];
@@ -225,13 +220,69 @@ void PairMaceMD::compute(int eflag, int vflag)
       }
     }
   }
+}
+
+/* One rank: nodes are the owned atoms only; a ghost neighbour j is the owned atom with its tag,
+   seen through the image shift x_j − x_owner. */
+void PairMaceMD::build_folded_graph()
+{
+  double **x = atom->x;
+  tagint *tag = atom->tag;
+  int nlocal = atom->nlocal, nall = nlocal + atom->nghost;
+  tagint max_tag = 0;
+  for (int i = 0; i < nall; i++) max_tag = std::max(max_tag, tag[i]);
+  owner_of_tag.assign(max_tag + 1, -1);
+  for (int i = 0; i < nlocal; i++) owner_of_tag[tag[i]] = i;
+  double cut2 = r_max * r_max;
+  for (int ii = 0; ii < list->inum; ii++) {
+    int i = list->ilist[ii];
+    int *jlist = list->firstneigh[i];
+    for (int jj = 0; jj < list->numneigh[i]; jj++) {
+      int j = jlist[jj] & NEIGHMASK;
+      double dx = x[j][0] - x[i][0], dy = x[j][1] - x[i][1], dz = x[j][2] - x[i][2];
+      if (dx * dx + dy * dy + dz * dz >= cut2) continue;
+      int o = owner_of_tag[tag[j]];
+      if (o < 0) error->one(FLERR, "pair_style macemd: ghost atom {} has no owned copy on this rank", tag[j]);
+      centres.push_back(i);
+      neighbours.push_back(o);
+      for (int k = 0; k < 3; k++) shifts.push_back(x[j][k] - x[o][k]);
+    }
+  }
+}
+
+void PairMaceMD::compute(int eflag, int vflag)
+{
+  ev_init(eflag, vflag);
+  if (vflag_atom || cvflag_atom)
+    error->all(FLERR, "pair_style macemd does not compute per-atom virials (compute stress/atom)");
+
+  int nlocal = atom->nlocal, nall = nlocal + atom->nghost;
+  double **x = atom->x, **f = atom->f;
+  int *type = atom->type;
+
+  centres.clear();
+  neighbours.clear();
+  shifts.clear();
+  if (folded) {
+    build_folded_graph();
+    nall = nlocal;    // the nodes are the owned atoms
+  } else {
+    build_ghost_graph();
+  }
+  positions.resize(3 * (size_t) nall);
+  numbers.resize(nall);
+  for (int i = 0; i < nall; i++) {
+    for (int k = 0; k < 3; k++) positions[3 * i + k] = x[i][k];
+    numbers[i] = type_number[type[i]];
+  }
 
   forces.assign(3 * (size_t) nall, 0.0);
   atom_energies.assign(eflag_atom ? nlocal : 0, 0.0);
-  double energy = 0.0;
+  double energy = 0.0, w[9] = {0.0};
   char message[1024];
   if (macemd_evaluate_edges(model, nlocal, nall, positions.data(), numbers.data(), (int64_t) centres.size(),
-                            centres.data(), neighbours.data(), nullptr, &energy, forces.data(), nullptr,
+                            centres.data(), neighbours.data(), folded ? shifts.data() : nullptr, &energy,
+                            forces.data(), vflag_global ? w : nullptr,
                             eflag_atom ? atom_energies.data() : nullptr, message, sizeof message) != MACEMD_OK)
     error->one(FLERR, "pair_style macemd: {}", message);
 
@@ -240,6 +291,13 @@ void PairMaceMD::compute(int eflag, int vflag)
   if (eflag_global) eng_vdwl += energy;
   if (eflag_atom)
     for (int i = 0; i < nlocal; i++) eatom[i] += atom_energies[i];
-  // Virial Σ x_i f_i over owned and ghost atoms (forces on ghosts not yet sent home).
-  if (vflag_fdotr) virial_fdotr_compute();
+  // W = −½ Σ_e (g_e ⊗ r_e + r_e ⊗ g_e) of this rank's graph; the ranks' shares sum to the total.
+  if (vflag_global) {
+    virial[0] += w[0];
+    virial[1] += w[4];
+    virial[2] += w[8];
+    virial[3] += w[1];
+    virial[4] += w[2];
+    virial[5] += w[5];
+  }
 }

@@ -7,7 +7,10 @@
  * (the communication cutoff is raised to that), builds a full neighbour list that also covers
  * ghost atoms (r_max + skin), and hands libmacemd all of them: the energy is summed over the
  * rank's own atoms only, forces come back on ghosts too and LAMMPS adds them onto their owners
- * (newton pair on, required). Units: metal. */
+ * (newton pair on, required). On one MPI rank the periodic images are folded instead: nodes
+ * are the rank's own atoms only, each ghost neighbour becomes an edge to the atom it copies
+ * with its image shift, and the communication cutoff stays at r_max + skin (no ghost
+ * overhead). Units: metal. */
 #ifdef PAIR_CLASS
 // clang-format off
 PairStyle(macemd,PairMaceMD);
@@ -39,6 +42,8 @@ class PairMaceMD : public Pair {
  private:
   void allocate();
   int threads_per_rank();
+  void build_ghost_graph();
+  void build_folded_graph();
 
   macemd_model *model = nullptr;
   std::string precision = "float64";
@@ -46,9 +51,11 @@ class PairMaceMD : public Pair {
   int threads = 0;               // 0: MACEMD_NUM_THREADS, else cores ÷ ranks on the node
   double r_max = 0.0;            // model cutoff, Å
   int layers = 0;                // message-passing layers
+  bool folded = false;           // one rank: images folded onto owned atoms (edge shifts)
   std::vector<int> type_number;  // atomic number of each LAMMPS type (index 1..ntypes)
   // Work arrays reused between steps.
-  std::vector<double> positions, forces, atom_energies;
+  std::vector<double> positions, shifts, forces, atom_energies;
+  std::vector<int> owner_of_tag;
   std::vector<int> numbers, centres, neighbours;
 };
 
