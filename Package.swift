@@ -37,6 +37,9 @@ let package = Package(
     products: [
         .executable(name: "macemd", targets: ["macemd"]),
         .executable(name: "macemd-bench", targets: ["macemd-bench"]),
+        // The C API of include/macemd.h for LAMMPS, Python and other hosts: libmacemd-c.so with
+        // soname libmacemd.so, installed as libmacemd.so (the executable owns the name macemd).
+        .library(name: "macemd-c", type: .dynamic, targets: ["CMaceMD"]),
         .library(name: "MaceMDKit", targets: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics",
             "MDOptimize", "MDIO", "MDRunFile", "MACEConversion", "MDSimulation",
@@ -73,6 +76,8 @@ let package = Package(
             "MDSimulation", "MACEConversion", "MACE", "MDIO", "MDRunFile", "MDCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .target(name: "CMaceMD", dependencies: ["MACE", "MDCore", "MDPotentials"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath=$ORIGIN", "-Xlinker", "-soname=libmacemd.so"])]),
         .executableTarget(name: "macemd-bench", dependencies: [
             "MDCore", "MDNeighbors", "MDPotentials", "MACE", "MDDynamics", "MDOptimize", "MDIO",
         ]),
@@ -86,6 +91,7 @@ let package = Package(
         .testTarget(name: "MACETests", dependencies: ["MACE"], exclude: ["Resources"]),
         .testTarget(name: "MDDynamicsTests", dependencies: ["MDDynamics", "TestSupport"]),
         .testTarget(name: "MDOptimizeTests", dependencies: ["MDOptimize", "TestSupport"]),
+        .testTarget(name: "CMaceMDTests", dependencies: ["CMaceMD", "TestSupport"]),
         .testTarget(name: "MDIOTests", dependencies: ["MDIO", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "MDRunFileTests", dependencies: ["MDRunFile", "TestSupport"]),
         .testTarget(name: "MACEConversionTests", dependencies: ["MACEConversion", "TestSupport"]),
