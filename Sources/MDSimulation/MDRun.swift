@@ -80,9 +80,19 @@ public enum MDRun {
             state = try DynamicsState(system: system, fixed: fixed, forces: evaluator.closure)
         }
         let forces = evaluator.closure
+        if integrator.changesCell && !state.system.cell.pbc.isFullyPeriodic {
+            throw SimulationError.invalidSetting(key: "md.ensemble", message: "\(md.ensemble.name) changes the cell and "
+                + "needs a fully periodic structure (pbc T T T with a cell); \(runFile.structure) is not")
+        }
+        if integrator.changesCell && state.fixed.contains(true) {
+            throw SimulationError.invalidSetting(key: "md.fixed_atoms", message: "\(md.ensemble.name) changes the cell "
+                + "and does not support fixed atoms (md.fixed_atoms or the structure's move_mask)")
+        }
 
         let hasPressure = state.pressure != nil
-        let outputs = try RunOutputs(runFile.output, system: state.system, columns: StatsColumn.md(periodic: hasPressure),
+        let changingCell = integrator.changesCell
+        let outputs = try RunOutputs(runFile.output, system: state.system,
+                                     columns: StatsColumn.md(periodic: hasPressure, changingCell: changingCell),
                                      continuing: options.restart != nil, overwrite: options.overwrite,
                                      timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions())
         defer { try? outputs.close() }
@@ -103,6 +113,7 @@ public enum MDRun {
                 if hasPressure {
                     row += [s.system.cell.volume, (s.pressure ?? .nan) * Units.gigapascalPerEVPerCubicAngstrom]
                 }
+                if hasPressure && changingCell { row += cellAndPressureTensor(s) }
                 try outputs.writeStats(step: s.step, row)
             }
             if every.trajectoryEvery > 0 && s.step % every.trajectoryEvery == 0 {
@@ -146,6 +157,15 @@ public enum MDRun {
         info["time_fs"] = .double(state.time)
         try outputs.writeFinal(ExtXYZFrame(system: state.system, hasVelocities: true, info: info,
                                            energy: state.potentialEnergy, forces: state.forces, stress: state.stress))
+    }
+
+    /// a b c (Å), α β γ (degrees) and the pressure tensor's Voigt components (GPa) of a stats row.
+    static func cellAndPressureTensor(_ s: DynamicsState) -> [Double] {
+        let cell = s.system.cell
+        let p = s.pressureTensor ?? .zero
+        let gpa = Units.gigapascalPerEVPerCubicAngstrom
+        return [cell.lengths.x, cell.lengths.y, cell.lengths.z, cell.anglesInDegrees.x, cell.anglesInDegrees.y,
+                cell.anglesInDegrees.z] + [p[0, 0], p[1, 1], p[2, 2], p[1, 2], p[0, 2], p[0, 1]].map { $0 * gpa }
     }
 
     /// The seed of the initial-velocity stream, independent of the thermostat's stream.
