@@ -96,6 +96,34 @@ import TestSupport
         #expect(maxDeviation < 0.01 * exchanged, "max |Ẽ − Ẽ₀| = \(maxDeviation) eV, exchanged \(exchanged) eV")
     }
 
+    /// The equation of state, short version (the long one is `macemd-bench npt`): NPT (C-rescale) at
+    /// P₀ settles at a mean volume ⟨V⟩ where NVT gives back ⟨P⟩ = P₀. Tolerance 0.04 GPa: three
+    /// standard errors of the two means (about 0.01 GPa each for 32 atoms at 40 K, B ≈ 2.7 GPa).
+    @Test func cRescaleVolumeIsWhereTheNVTPressureIsTheTarget() throws {
+        let target = 0.1
+        let start = try shearedArgon(a: 5.44, shear: 0, temperature: 40)
+        var forces = try evaluator().closure
+        var state = try DynamicsState(system: start, forces: forces)
+        var npt = try StochasticCellRescaling(timeStep: 5, temperature: 40, thermostat: .csvr(timeConstant: 100),
+                                              barostat: parameters(.isotropic, pressureGPa: target), seed: 21)
+        var volumes: [Double] = []
+        try npt.run(&state, steps: 700, forces: forces) { s, _ in if s.step > 200 { volumes.append(s.system.cell.volume) } }
+        let meanVolume = volumes.reduce(0, +) / Double(volumes.count)
+
+        var system = state.system
+        let scale = pow(meanVolume / system.cell.volume, 1.0 / 3)
+        system.cell.vectors = scale * system.cell.vectors
+        system.positions = system.positions.map { scale * $0 }
+        forces = try evaluator().closure
+        var nvtState = try DynamicsState(system: system, forces: forces)
+        var nvt = try BussiCSVR(timeStep: 5, temperature: 40, timeConstant: 100, seed: 5)
+        var pressures: [Double] = []
+        try nvt.run(&nvtState, steps: 500, forces: forces) { s, _ in if s.step > 100 { pressures.append(s.pressure!) } }
+        let meanPressure = pressures.reduce(0, +) / Double(pressures.count) / Self.perGPa
+        #expect(abs(meanPressure - target) < 0.04, "NVT at NPT's ⟨V⟩ = \(meanVolume) Å³ gives ⟨P⟩ = \(meanPressure) GPa")
+        #expect(meanVolume < 0.97 * start.cell.volume)   // it did move: the start is below the target pressure
+    }
+
     @Test func parametersTheCouplingCannotHonourAreRefused() throws {
         #expect(throws: DynamicsError.self) { try parameters(.isotropic, mask: [true, true, false, false, false, false]).validate() }
         #expect(throws: DynamicsError.self) { try parameters(.anisotropic, mask: [true, true, true, false, false, true]).validate() }
