@@ -34,6 +34,9 @@ extension AnyIntegrator {
         case (.berendsenPressure(let old), .berendsenPressure(var new)):
             new.adoptState(of: old)
             return (.berendsenPressure(new), .carriedOver)
+        case (.mtk(let old), .mtk(var new)):
+            let kept = new.adoptState(of: old)
+            return kept ? (.mtk(new), .carriedOver) : (fresh, .startedAfresh)
         default:
             return (fresh, .startedAfresh)
         }

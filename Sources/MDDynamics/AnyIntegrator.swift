@@ -18,6 +18,9 @@ public enum Ensemble: Codable, Sendable, Equatable {
     /// Berendsen barostat and thermostat (equilibration only) at `temperature` (K), thermostat
     /// time `timeConstant` (fs).
     case berendsenPressure(temperature: Double, timeConstant: Double, barostat: BarostatParameters)
+    /// Isotropic MTK at `temperature` (K), thermostat period `timeConstant` (fs), `chainLength`
+    /// thermostats, hydrostatic `pressure` (eV/Å³), barostat period `barostatTime` (fs).
+    case mtk(temperature: Double, timeConstant: Double, chainLength: Int, pressure: Double, barostatTime: Double)
 }
 
 /// Any of MaceMD's integrators as one `Codable` value, for drivers and restart files that
@@ -31,6 +34,7 @@ public enum AnyIntegrator: Integrator, Equatable {
     case berendsen(Berendsen)
     case cellRescaling(StochasticCellRescaling)
     case berendsenPressure(BerendsenBarostat)
+    case mtk(MTKBarostat)
 
     /// The integrator for `ensemble` with time step `timeStep` (fs); `seed` feeds the
     /// stochastic thermostats and barostats (Langevin, CSVR, C-rescale) and is ignored by the others.
@@ -56,6 +60,9 @@ public enum AnyIntegrator: Integrator, Equatable {
         case let .berendsenPressure(temperature, timeConstant, barostat):
             self = .berendsenPressure(try BerendsenBarostat(timeStep: timeStep, temperature: temperature,
                                                             thermostatTime: timeConstant, barostat: barostat))
+        case let .mtk(temperature, timeConstant, chainLength, pressure, barostatTime):
+            self = .mtk(try MTKBarostat(timeStep: timeStep, temperature: temperature, thermostatTime: timeConstant,
+                                        chainLength: chainLength, pressure: pressure, barostatTime: barostatTime))
         }
     }
 
@@ -69,6 +76,7 @@ public enum AnyIntegrator: Integrator, Equatable {
         case .berendsen(let x): x
         case .cellRescaling(let x): x
         case .berendsenPressure(let x): x
+        case .mtk(let x): x
         }
     }
 
@@ -89,6 +97,7 @@ public enum AnyIntegrator: Integrator, Equatable {
         case .berendsen(var x): try x.advance(&state, forces: forces); self = .berendsen(x)
         case .cellRescaling(var x): try x.advance(&state, forces: forces); self = .cellRescaling(x)
         case .berendsenPressure(var x): try x.advance(&state, forces: forces); self = .berendsenPressure(x)
+        case .mtk(var x): try x.advance(&state, forces: forces); self = .mtk(x)
         }
     }
 }

@@ -8,7 +8,7 @@ import MDPotentials
 
 /// 1. NVT (CSVR) at five volumes around a₀ gives ⟨P⟩(V); a quadratic fit gives the volume V*
 ///    where the target pressure is crossed and κ_T = −(1/V*) dV/dP there.
-/// 2. NPT at the target pressure with each barostat: ⟨V⟩ ± block standard error against V*,
+/// 2. NPT at the target pressure with each barostat (C-rescale, MTK, Berendsen): ⟨V⟩ ± block standard error against V*,
 ///    κ_T from the volume fluctuations ⟨δV²⟩/(k_BT⟨V⟩) against the equation of state's,
 ///    Var(K) against the canonical (2/N_f)⟨K⟩², drifts of E_tot and of the conserved quantity,
 ///    and neighbour-list rebuilds against the NVT run.
@@ -57,6 +57,8 @@ func nptStatistics(_ arguments: [String]) throws {
         ("C-rescale iso, Langevin", .cellRescaling(temperature: temperature, thermostat: .langevin(friction: 2), barostat: barostat(.isotropic))),
         ("C-rescale aniso, CSVR", .cellRescaling(temperature: temperature, thermostat: .csvr(timeConstant: 100), barostat: barostat(.anisotropic))),
         ("C-rescale tri, CSVR", .cellRescaling(temperature: temperature, thermostat: .csvr(timeConstant: 100), barostat: barostat(.triclinic))),
+        ("MTK iso, NHC(3)", .mtk(temperature: temperature, timeConstant: 100, chainLength: 3, pressure: targetGPa / gpa,
+                                 barostatTime: 1000)),
         ("Berendsen iso", .berendsenPressure(temperature: temperature, timeConstant: 100, barostat: barostat(.isotropic))),
     ]
     print(row(["barostat", "<V> (Å3)", "(<V>-V*)/SE", "κ_T (/GPa)", "κ/κ_EOS", "Var(K) ratio", "E_tot drift", "Ẽ drift", "builds", "s/run"]))

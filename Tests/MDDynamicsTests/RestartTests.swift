@@ -16,6 +16,8 @@ import Testing
         .cellRescaling(temperature: 300, thermostat: .langevin(friction: 5), barostat: RestartTests.barostat(.triclinic)),
         .cellRescaling(temperature: 300, thermostat: .csvr(timeConstant: 40), barostat: RestartTests.barostat(.anisotropic)),
         .berendsenPressure(temperature: 300, timeConstant: 40, barostat: RestartTests.barostat(.triclinic)),
+        .mtk(temperature: 300, timeConstant: 40, chainLength: 3, pressure: 0.5 / Units.gigapascalPerEVPerCubicAngstrom,
+             barostatTime: 200),
     ])
     func restartIsBitIdentical(_ ensemble: Ensemble) throws {
         let n = 8

@@ -57,7 +57,11 @@ import TestSupport
         #expect(message("  ensemble: npt-crescale\n  pressure_GPa: [1, 1, 2]\n")
                 == "run.yaml:4: md.pressure_GPa: expected a number in GPa or a list of six (xx, yy, zz, yz, xz, xy), got a list of 3")
         #expect(message("  ensemble: nvt-csvr\n  pressure_GPa: 1\n").hasPrefix(
-            "run.yaml:4: md.pressure_GPa: has no effect with ensemble nvt-csvr (it is read by npt-crescale, npt-berendsen)"))
+            "run.yaml:4: md.pressure_GPa: has no effect with ensemble nvt-csvr (it is read by npt-crescale, npt-mtk, npt-berendsen)"))
+        #expect(message("  ensemble: npt-mtk\n  pressure_GPa: [1, 1, 2, 0, 0, 0]\n").hasPrefix(
+            "run.yaml:4: md.pressure_GPa: npt-mtk is isotropic and needs a hydrostatic pressure"))
+        #expect(message("  ensemble: npt-mtk\n  pressure_coupling: triclinic\n").hasPrefix(
+            "run.yaml:4: md.pressure_coupling: has no effect with ensemble npt-mtk"))
         #expect(message("  ensemble: npt-berendsen\n  friction_per_ps: 1\n").hasPrefix(
             "run.yaml:4: md.friction_per_ps: has no effect with ensemble npt-berendsen"))
     }

@@ -15,6 +15,7 @@ import TestSupport
         case "nvt-langevin": "\n  temperature_K: \(temperature)\n  friction_per_ps: 5\n  seed: 42"
         case "npt-crescale": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: 0.3\n  barostat_time_fs: 200"
             + "\n  bulk_modulus_GPa: 2\n  pressure_coupling: triclinic"
+        case "npt-mtk": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: 0.3\n  barostat_time_fs: 200"
         case "npt-berendsen": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: [0.3, 0.2, 0.2, 0, 0, 0]\n  barostat_time_fs: 200"
             + "\n  bulk_modulus_GPa: 2\n  pressure_coupling: anisotropic"
         default: "\n  temperature_K: \(temperature)\n  seed: 42"
@@ -39,7 +40,7 @@ import TestSupport
     /// log, trajectory and final structure as an uninterrupted run, without duplicated steps,
     /// even when the outputs had run ahead of the restart point.
     @Test(arguments: [("traj.xyz", "nvt-langevin"), ("traj.nc", "nvt-langevin"), ("traj.xyz", "npt-crescale"),
-                      ("traj.nc", "npt-crescale"), ("traj.xyz", "npt-berendsen")])
+                      ("traj.nc", "npt-crescale"), ("traj.xyz", "npt-berendsen"), ("traj.nc", "npt-mtk")])
     func restartContinuesTheExactTrajectory(_ trajectory: String, _ ensemble: String) throws {
         let dir = try ScratchDirectory()
         defer { dir.cleanup() }

@@ -33,13 +33,11 @@ public struct EnsembleDefinition: Sendable, Equatable, Hashable, Codable, Custom
 
     /// Every ensemble a run file may name, in README order (the registration list).
     public static let all: [EnsembleDefinition] = [.nve, .nvtLangevin, .nvtCSVR, .nvtNoseHoover, .nvtBerendsen,
-                                                        .nptCRescale, .nptBerendsen]
+                                                        .nptCRescale, .nptMTK, .nptBerendsen]
 
     /// Words users try for ensembles MaceMD does not have yet, with what to say.
     static let unavailable: [(prefix: String, message: String)] = [
-        ("npt-mtk", "Martyna–Tobias–Klein NPT is not available yet; use npt-crescale (the same ensemble, "
-            + "with first-order cell dynamics)"),
-        ("npt", "use npt-crescale (stochastic cell rescaling, the isothermal–isobaric ensemble) or npt-berendsen "
+        ("npt", "use npt-crescale (stochastic cell rescaling), npt-mtk (Martyna–Tobias–Klein) or npt-berendsen "
             + "(equilibration only)"),
         ("nph", "constant-pressure dynamics without a thermostat (NPH) is not available; use npt-crescale"),
         ("nvt-nh", "use nvt-nose-hoover"),
