@@ -20,7 +20,9 @@ public enum BarostatThermostat: Codable, Sendable, Equatable {
 ///     de = (β_T/3τ_p) (P + (k_BT/V)·1 − P₀) dt + noise,
 ///
 /// (isotropic: one scalar, d ln V = tr de = (β_T/τ_p)(p + k_BT/V − p₀) dt + √(2k_BTβ_T/(Vτ_p)) dW,
-/// Bernetti & Bussi eq. 5; the noise per component is in ``BarostatParameters/noiseStrain(kT:volume:dt:rng:)``).
+/// Bernetti & Bussi's isotropic equation; GROMACS' `calculateScalingMatrixImplDetail` omits the
+/// k_BT/V term, an O(1/N) difference in ⟨V⟩; the noise per component is in
+/// ``BarostatParameters/noiseStrain(kT:volume:dt:rng:)``).
 /// P = (K + W)/V is the instantaneous pressure tensor with the half-step velocities. Positions and
 /// cell scale by exp(e) and velocities by exp(−e), so the scaling does no work on the momenta'
 /// phase-space volume (as GROMACS `pressureCouplingScaleBoxAndCoordinates` for C-rescale).

@@ -14,7 +14,8 @@ import MDPotentials
 ///    and neighbour-list rebuilds against the NVT run.
 ///
 /// Options: `--steps N` (NPT production steps, default 100000), `--nvt-steps N` (per volume,
-/// default 40000), `--temperature K` (default 40), `--pressure GPa` (default 0.1), `--dt fs` (default 5).
+/// default 40000), `--temperature K` (default 40), `--pressure GPa` (default 0.1), `--dt fs` (default 5),
+/// `--only TEXT` (run only the barostats whose name contains TEXT).
 func nptStatistics(_ arguments: [String]) throws {
     let steps = Int(option("--steps", arguments) ?? "100000") ?? 100_000
     let nvtSteps = Int(option("--nvt-steps", arguments) ?? "40000") ?? 40_000
@@ -62,7 +63,8 @@ func nptStatistics(_ arguments: [String]) throws {
         ("Berendsen iso", .berendsenPressure(temperature: temperature, timeConstant: 100, barostat: barostat(.isotropic))),
     ]
     print(row(["barostat", "<V> (Å3)", "(<V>-V*)/SE", "κ_T (/GPa)", "κ/κ_EOS", "Var(K) ratio", "E_tot drift", "Ẽ drift", "builds", "s/run"]))
-    for (name, ensemble) in runs {
+    let only = option("--only", arguments)
+    for (name, ensemble) in runs where only.map({ name.contains($0) }) ?? true {
         let clock = Date()
         let (state, builds, samples) = try simulate(a: a0, ensemble: ensemble, temperature: temperature, dt: dt,
                                                     equilibration: equilibration, steps: steps)
