@@ -28,6 +28,15 @@ extension AnyIntegrator {
         case (.berendsen(let old), .berendsen(var new)):
             new.adoptState(of: old)
             return (.berendsen(new), .carriedOver)
+        case (.cellRescaling(let old), .cellRescaling(var new)):
+            let kept = new.adoptState(of: old)
+            return kept ? (.cellRescaling(new), .carriedOver) : (fresh, .startedAfresh)
+        case (.berendsenPressure(let old), .berendsenPressure(var new)):
+            new.adoptState(of: old)
+            return (.berendsenPressure(new), .carriedOver)
+        case (.mtk(let old), .mtk(var new)):
+            let kept = new.adoptState(of: old)
+            return kept ? (.mtk(new), .carriedOver) : (fresh, .startedAfresh)
         default:
             return (fresh, .startedAfresh)
         }

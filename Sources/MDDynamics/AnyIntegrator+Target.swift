@@ -10,6 +10,9 @@ extension AnyIntegrator {
         case .csvr(let x): x.temperature
         case .noseHoover(let x): x.temperature
         case .berendsen(let x): x.temperature
+        case .cellRescaling(let x): x.temperature
+        case .berendsenPressure(let x): x.thermostat.temperature
+        case .mtk(let x): x.temperature
         }
     }
 }

@@ -13,6 +13,14 @@ public enum Ensemble: Codable, Sendable, Equatable {
     case noseHoover(temperature: Double, timeConstant: Double, chainLength: Int)
     /// Berendsen (equilibration only, not canonical) at `temperature` (K), `timeConstant` (fs).
     case berendsen(temperature: Double, timeConstant: Double)
+    /// Stochastic cell rescaling at `temperature` (K) with the particle `thermostat` and `barostat`.
+    case cellRescaling(temperature: Double, thermostat: BarostatThermostat, barostat: BarostatParameters)
+    /// Berendsen barostat and thermostat (equilibration only) at `temperature` (K), thermostat
+    /// time `timeConstant` (fs).
+    case berendsenPressure(temperature: Double, timeConstant: Double, barostat: BarostatParameters)
+    /// Isotropic MTK at `temperature` (K), thermostat period `timeConstant` (fs), `chainLength`
+    /// thermostats, hydrostatic `pressure` (eV/Å³), barostat period `barostatTime` (fs).
+    case mtk(temperature: Double, timeConstant: Double, chainLength: Int, pressure: Double, barostatTime: Double)
 }
 
 /// Any of MaceMD's integrators as one `Codable` value, for drivers and restart files that
@@ -24,9 +32,12 @@ public enum AnyIntegrator: Integrator, Equatable {
     case csvr(BussiCSVR)
     case noseHoover(NoseHooverChain)
     case berendsen(Berendsen)
+    case cellRescaling(StochasticCellRescaling)
+    case berendsenPressure(BerendsenBarostat)
+    case mtk(MTKBarostat)
 
     /// The integrator for `ensemble` with time step `timeStep` (fs); `seed` feeds the
-    /// stochastic thermostats (Langevin, CSVR) and is ignored by the others.
+    /// stochastic thermostats and barostats (Langevin, CSVR, C-rescale) and is ignored by the others.
     public init(ensemble: Ensemble, timeStep: Double, seed: UInt64) throws {
         switch ensemble {
         case .nve:
@@ -43,6 +54,15 @@ public enum AnyIntegrator: Integrator, Equatable {
         case let .berendsen(temperature, timeConstant):
             self = .berendsen(try Berendsen(timeStep: timeStep, temperature: temperature,
                                             timeConstant: timeConstant))
+        case let .cellRescaling(temperature, thermostat, barostat):
+            self = .cellRescaling(try StochasticCellRescaling(timeStep: timeStep, temperature: temperature,
+                                                              thermostat: thermostat, barostat: barostat, seed: seed))
+        case let .berendsenPressure(temperature, timeConstant, barostat):
+            self = .berendsenPressure(try BerendsenBarostat(timeStep: timeStep, temperature: temperature,
+                                                            thermostatTime: timeConstant, barostat: barostat))
+        case let .mtk(temperature, timeConstant, chainLength, pressure, barostatTime):
+            self = .mtk(try MTKBarostat(timeStep: timeStep, temperature: temperature, thermostatTime: timeConstant,
+                                        chainLength: chainLength, pressure: pressure, barostatTime: barostatTime))
         }
     }
 
@@ -54,12 +74,17 @@ public enum AnyIntegrator: Integrator, Equatable {
         case .csvr(let x): x
         case .noseHoover(let x): x
         case .berendsen(let x): x
+        case .cellRescaling(let x): x
+        case .berendsenPressure(let x): x
+        case .mtk(let x): x
         }
     }
 
     public var timeStep: Double { wrapped.timeStep }
 
     public var requiredEvaluation: EvaluationRequest { wrapped.requiredEvaluation }
+
+    public var changesCell: Bool { wrapped.changesCell }
 
     public func reservoirEnergy(_ state: DynamicsState) -> Double { wrapped.reservoirEnergy(state) }
 
@@ -70,6 +95,9 @@ public enum AnyIntegrator: Integrator, Equatable {
         case .csvr(var x): try x.advance(&state, forces: forces); self = .csvr(x)
         case .noseHoover(var x): try x.advance(&state, forces: forces); self = .noseHoover(x)
         case .berendsen(var x): try x.advance(&state, forces: forces); self = .berendsen(x)
+        case .cellRescaling(var x): try x.advance(&state, forces: forces); self = .cellRescaling(x)
+        case .berendsenPressure(var x): try x.advance(&state, forces: forces); self = .berendsenPressure(x)
+        case .mtk(var x): try x.advance(&state, forces: forces); self = .mtk(x)
         }
     }
 }

@@ -35,6 +35,11 @@ public struct Berendsen: Integrator, Equatable {
 
     public mutating func advance(_ state: inout DynamicsState, forces: ForceEvaluator) throws {
         try VelocityVerlet.verletStep(&state, timeStep: timeStep, forces: forces)
+        rescale(&state)
+    }
+
+    /// Scales the velocities by λ (see the type's notes) and books the energy removed.
+    mutating func rescale(_ state: inout DynamicsState) {
         let current = state.temperature
         guard current > 0 else { return }
         let lambda2 = 1 + timeStep / timeConstant * (temperature / current - 1)

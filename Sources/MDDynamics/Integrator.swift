@@ -16,6 +16,9 @@ public protocol Integrator: Codable, Sendable {
     /// drivers request at least this. Default: energy and forces.
     var requiredEvaluation: EvaluationRequest { get }
 
+    /// Whether the integrator changes the cell (a barostat). Default: false.
+    var changesCell: Bool { get }
+
     /// Energy exchanged with the heat bath, or the thermostat's own energy (eV), such that
     /// K + U + reservoirEnergy is conserved by the exact dynamics (0 for NVE).
     func reservoirEnergy(_ state: DynamicsState) -> Double
@@ -27,6 +30,8 @@ public protocol Integrator: Codable, Sendable {
 
 extension Integrator {
     public var requiredEvaluation: EvaluationRequest { .energyAndForces }
+
+    public var changesCell: Bool { false }
 
     /// One checked step: advances copies of the state and of the integrator and commits
     /// them only when the step succeeded (finite energy, forces and velocities, no atom

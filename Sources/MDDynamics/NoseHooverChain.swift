@@ -82,17 +82,7 @@ public struct NoseHooverChain: Integrator, Equatable {
         return (0..<positions.count).map { $0 == 0 ? Double(nf) * q : q }
     }
 
-    public func reservoirEnergy(_ state: DynamicsState) -> Double {
-        let nf = state.degreesOfFreedom
-        let q = masses(degreesOfFreedom: nf)
-        let kT = thermalEnergy(temperature)
-        var energy = 0.0
-        for j in positions.indices {
-            energy += 0.5 * q[j] * velocities[j] * velocities[j]
-            energy += (j == 0 ? Double(nf) : 1) * kT * positions[j]
-        }
-        return energy
-    }
+    public func reservoirEnergy(_ state: DynamicsState) -> Double { chainEnergy(degreesOfFreedom: state.degreesOfFreedom) }
 
     public mutating func advance(_ state: inout DynamicsState, forces: ForceEvaluator) throws {
         chainHalfStep(&state)
@@ -104,10 +94,17 @@ public struct NoseHooverChain: Integrator, Equatable {
     mutating func chainHalfStep(_ state: inout DynamicsState) {
         let nf = state.degreesOfFreedom
         guard nf > 0 else { return }
+        state.scaleVelocities(chainHalfStep(twiceKinetic: 2 * state.kineticEnergy, degreesOfFreedom: nf))
+    }
+
+    /// U_NHC(Δt/2) for any thermostatted kinetic energy: advances the chain for `nf` degrees of
+    /// freedom whose 2K is `twiceKinetic` (eV) and returns the factor their velocities are scaled
+    /// by (the particles' here, the barostat's in ``MTKBarostat``).
+    mutating func chainHalfStep(twiceKinetic initial: Double, degreesOfFreedom nf: Int) -> Double {
         let q = masses(degreesOfFreedom: nf)
         let kT = thermalEnergy(temperature)
         let m = positions.count
-        var twiceKinetic = 2 * state.kineticEnergy
+        var twiceKinetic = initial
         var scale = 1.0
         func force(_ j: Int) -> Double {
             j == 0 ? (twiceKinetic - Double(nf) * kT) / q[0]
@@ -132,7 +129,19 @@ public struct NoseHooverChain: Integrator, Equatable {
                 for j in 0..<m { kick(j, d) }
             }
         }
-        state.scaleVelocities(scale)
+        return scale
+    }
+
+    /// The chain's energy Σ Q_j v_ξj²/2 + N_f k_BT ξ₁ + k_BT Σ_{j≥2} ξ_j (eV) for `nf` degrees of freedom.
+    func chainEnergy(degreesOfFreedom nf: Int) -> Double {
+        let q = masses(degreesOfFreedom: nf)
+        let kT = thermalEnergy(temperature)
+        var energy = 0.0
+        for j in positions.indices {
+            energy += 0.5 * q[j] * velocities[j] * velocities[j]
+            energy += (j == 0 ? Double(nf) : 1) * kT * positions[j]
+        }
+        return energy
     }
 }
 

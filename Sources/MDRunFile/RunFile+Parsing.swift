@@ -1,4 +1,5 @@
 import Foundation
+import MDDynamics
 import Yams
 
 extension RunFile {
@@ -95,13 +96,46 @@ extension RunFile {
         md.frictionPerPs = try s.read(K.friction) ?? md.frictionPerPs
         md.thermostatTimeFs = try s.read(K.thermostatTime) ?? md.thermostatTimeFs
         md.noseHooverChain = try s.read(K.noseHooverChain) ?? md.noseHooverChain
+        md.pressureGPa = try s.read(K.pressure) ?? md.pressureGPa
+        md.barostatTimeFs = try s.read(K.barostatTime) ?? md.barostatTimeFs
+        md.pressureCoupling = try s.read(K.pressureCoupling) ?? md.pressureCoupling
+        md.cellMask = try s.read(K.cellMask)
+        md.bulkModulusGPa = try s.read(K.bulkModulus) ?? md.bulkModulusGPa
+        md.frictionGiven = s.has(K.friction.key.name)
         if let seed = try s.int(K.seed.key.name, 0...Int.max) { md.seed = UInt64(seed) }
         md.initialTemperatureK = try s.read(K.initialTemperature)
         md.fixedAtoms = try s.read(K.fixedAtoms) ?? md.fixedAtoms
         if md.ensemble.isThermostatted, md.temperatureK <= 0 {
             throw s.error(K.temperature.key.name, "must be > 0 K for ensemble \(md.ensemble.name)")
         }
+        if md.ensemble.keys.contains(K.pressure.key) { try checkBarostat(md, s) }
         return md
+    }
+
+    /// The barostat's settings together: a mask or target the coupling cannot honour, and both
+    /// thermostat keys, are errors naming the key.
+    static func checkBarostat(_ md: MDSettings, _ s: YAMLSection) throws {
+        typealias K = RunFileSchema.MD
+        if md.frictionGiven, s.has(K.thermostatTime.key.name), md.ensemble.keys.contains(K.friction.key) {
+            throw s.error(K.friction.key.name, "give either friction_per_ps (Langevin) or thermostat_time_fs (CSVR, "
+                          + "the default) for \(md.ensemble.name), not both")
+        }
+        if md.ensemble == .nptMTK {
+            let p = md.pressureGPa
+            guard p[0] == p[1], p[1] == p[2], p[3] == 0, p[4] == 0, p[5] == 0 else {
+                throw s.error(K.pressure.key.name, "npt-mtk is isotropic and needs a hydrostatic pressure (one number); "
+                              + "for anisotropic or triclinic targets use npt-crescale")
+            }
+            return
+        }
+        do {
+            try md.barostat.validate()
+        } catch let error as DynamicsError {
+            guard case let .invalidParameter(name, _, requirement) = error else { throw error }
+            let key = name == "cell mask" ? K.cellMask.key.name : K.pressure.key.name
+            let shown = s.has(key) ? key : K.pressureCoupling.key.name
+            throw s.error(shown, "\(requirement) (md.pressure_coupling: \(md.pressureCoupling.rawValue))")
+        }
     }
 
     static func parseRelax(_ s: YAMLSection) throws -> RelaxSettings {

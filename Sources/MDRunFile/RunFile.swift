@@ -78,6 +78,18 @@ public struct MDSettings: Codable, Equatable, Sendable {
     public var thermostatTimeFs = Keys.thermostatTime.defaultValue
     /// `nose_hoover_chain`: chain length M.
     public var noseHooverChain = Keys.noseHooverChain.defaultValue
+    /// `pressure_GPa`: barostat target in GPa, Voigt xx yy zz yz xz xy (one number fills xx, yy, zz).
+    public var pressureGPa = Keys.pressure.defaultValue
+    /// `barostat_time_fs`: barostat τ_p in fs.
+    public var barostatTimeFs = Keys.barostatTime.defaultValue
+    /// `pressure_coupling`: which cell deformations the barostat makes.
+    public var pressureCoupling = Keys.pressureCoupling.defaultValue
+    /// `cell_mask`: six Voigt strain flags; nil: all the coupling allows.
+    public var cellMask = Keys.cellMask.defaultValue
+    /// `bulk_modulus_GPa`: the bulk modulus the barostat assumes, in GPa.
+    public var bulkModulusGPa = Keys.bulkModulus.defaultValue
+    /// Whether `friction_per_ps` was given: C-rescale then thermostats with Langevin instead of CSVR.
+    public var frictionGiven = false
     /// `seed`: random seed; nil: chosen by the driver (and recorded in the restart file).
     public var seed = Keys.seed.defaultValue
     /// `initial_temperature_K`: Maxwell–Boltzmann velocities at this temperature in K; nil: none drawn.
@@ -86,6 +98,14 @@ public struct MDSettings: Codable, Equatable, Sendable {
     public var fixedAtoms = Keys.fixedAtoms.defaultValue
 
     public init() {}
+
+    /// The barostat these settings describe (GPa converted to eV/Å³; checked by the integrator).
+    public var barostat: BarostatParameters {
+        let perGPa = 1 / Units.gigapascalPerEVPerCubicAngstrom
+        return BarostatParameters(targetPressure: perGPa * BarostatParameters.tensor(voigt: pressureGPa),
+                                  timeConstant: barostatTimeFs, bulkModulus: bulkModulusGPa * perGPa,
+                                  coupling: pressureCoupling, mask: cellMask)
+    }
 
     /// The integrator configuration these settings describe.
     public var integratorEnsemble: Ensemble { ensemble.makeEnsemble(self) }

@@ -27,6 +27,9 @@ public struct RunFileKey: Sendable, Hashable, CustomStringConvertible {
         case flags(count: Int, meaning: String)
         /// A list of distinct 0-based atom indices.
         case atomIndices
+        /// A number in `range` (one value for all components), or six numbers in `range` in Voigt
+        /// order xx yy zz yz xz xy (a symmetric tensor).
+        case numberOrVoigt(range: ClosedRange<Double>)
     }
 
     /// Where a key has an effect; anywhere else, giving it is an error (see ``RunFile/ineffectiveKeys()``).
@@ -100,6 +103,7 @@ extension RunFileKey.ValueType {
         case .flag: return "`true` \\| `false`"
         case let .flags(count, _): return "list of \(count) flags (0/1)"
         case .atomIndices: return "list of 0-based atom indices"
+        case .numberOrVoigt: return "number, or list of 6 numbers (Voigt xx yy zz yz xz xy)"
         }
     }
 

@@ -1,4 +1,5 @@
 import MDCore
+import MDDynamics
 import MDOptimize
 
 /// Every run-file key, declared once with its type, unit, range, default, scope and meaning.
@@ -56,6 +57,29 @@ public enum RunFileSchema {
         public static let noseHooverChain = Setting<Int>(
             .md, "nose_hoover_chain", .integer(range: 1...10), default: 3, scope: .ensembleKey,
             doc: "Nosé–Hoover chain length")
+        public static let pressure = Setting<[Double]>(
+            .md, "pressure_GPa", .numberOrVoigt(range: -1e4...1e4), unit: "GPa", default: [0, 0, 0, 0, 0, 0],
+            scope: .ensembleKey, doc: "barostat target pressure: a number (hydrostatic), or six Voigt components "
+                + "xx yy zz yz xz xy of the pressure tensor (positive compresses, as LAMMPS and GROMACS) for "
+                + "anisotropic or triclinic coupling")
+        public static let barostatTime = Setting<Double>(
+            .md, "barostat_time_fs", .number(range: 0...1e9, openLower: true), unit: "fs", default: 1000,
+            scope: .ensembleKey, doc: "barostat coupling time τ_p (with md.bulk_modulus_GPa equal to the material's, "
+                + "the volume relaxes in about τ_p)")
+        public static let pressureCoupling = Setting<PressureCoupling>(
+            .md, "pressure_coupling", .choice(PressureCoupling.allCases.map(\.rawValue)), default: .isotropic,
+            scope: .ensembleKey, doc: "cell deformations: `isotropic` (shape kept), `anisotropic` (x, y, z lengths "
+                + "independently), `triclinic` (lengths and angles)")
+        public static let cellMask = Setting<[Bool]?>(
+            .md, "cell_mask", .flags(count: 6, meaning: "the strain components xx, yy, zz, yz, xz, xy"),
+            default: nil, shownDefault: "all the coupling allows", scope: .ensembleKey,
+            doc: "which cell strain components the barostat changes, Voigt order xx, yy, zz, yz, xz, xy (as "
+                + "relax.cell_mask; anisotropic or triclinic coupling), e.g. `[1, 1, 0, 0, 0, 1]` with triclinic coupling for a slab in plane only")
+        public static let bulkModulus = Setting<Double>(
+            .md, "bulk_modulus_GPa", .number(range: 0...1e5, openLower: true), unit: "GPa", default: 10,
+            scope: .ensembleKey, doc: "bulk modulus the barostat assumes (GROMACS' 1/compressibility); it only sets how "
+                + "fast the cell responds, not the equilibrium: a value above the material's slows relaxation, "
+                + "far below it can make the cell unstable (water ≈ 2, copper ≈ 140)")
         public static let seed = Setting<UInt64?>(
             .md, "seed", .integer(range: 0...Int.max), default: nil, shownDefault: "random (recorded in the restart file)",
             scope: .randomSeed, doc: "seed of initial velocities and thermostat noise")
@@ -66,7 +90,8 @@ public enum RunFileSchema {
             .md, "fixed_atoms", .atomIndices, default: [], scope: .task(.md),
             doc: "atoms that never move (added to ASE's `move_mask` column of the structure)")
         static let keys = [ensemble.key, timestep.key, steps.key, temperature.key, friction.key, thermostatTime.key,
-                           noseHooverChain.key, seed.key, initialTemperature.key, fixedAtoms.key]
+                           noseHooverChain.key, pressure.key, barostatTime.key, pressureCoupling.key, cellMask.key,
+                           bulkModulus.key, seed.key, initialTemperature.key, fixedAtoms.key]
     }
 
     /// Keys of the `relax:` section.

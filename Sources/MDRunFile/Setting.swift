@@ -26,6 +26,8 @@ public struct Setting<Value: Sendable>: Sendable {
         case let x as any RawRepresentable: return "`\(x.rawValue)`"
         case let x as EnsembleDefinition: return "`\(x.name)`"
         case let x as [Int]: return x.isEmpty ? "`[]`" : "\(x)"
+        case let x as [Double]: return Set(x.prefix(3)).count == 1 && x.dropFirst(3).allSatisfy { $0 == 0 }
+            ? RunFileKey.ValueType.short(x[0]) : "\(x)"
         default: return "none"
         }
     }

@@ -30,6 +30,12 @@ extension YAMLSection {
         return try flags(setting.key.name, count: count, meaning: meaning)
     }
 
+    /// A number or six Voigt components.
+    func read(_ setting: Setting<[Double]>) throws -> [Double]? {
+        guard case let .numberOrVoigt(range) = setting.key.type else { preconditionFailure("\(setting.key) is not a Voigt key") }
+        return try numberOrVoigt(setting.key.name, unit: setting.key.unit, range)
+    }
+
     /// A text value.
     func read(_ setting: Setting<String?>) throws -> String? { try string(setting.key.name) }
 

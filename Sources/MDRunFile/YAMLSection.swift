@@ -159,6 +159,28 @@ struct YAMLSection {
         }
     }
 
+    /// A number, or a list of six numbers (Voigt order), each in `range`: one number gives the
+    /// hydrostatic tensor (x, x, x, 0, 0, 0).
+    func numberOrVoigt(_ key: String, unit: String, _ range: ClosedRange<Double>) throws -> [Double]? {
+        guard let node = values[key] else { return nil }
+        let usage = "expected a number in \(unit) or a list of six (xx, yy, zz, yz, xz, xy)"
+        func number(_ item: Node) throws -> Double {
+            guard item.scalar != nil, let x = item.float, !isNull(item), item.bool == nil || item.int != nil else {
+                throw error(key, "\(usage), got \(shown(item))")
+            }
+            guard range.contains(x) else {
+                throw error(key, "\(x) \(unit) is out of range (must be ≥ \(range.lowerBound) and ≤ \(range.upperBound) \(unit))")
+            }
+            return x
+        }
+        if let sequence = node.sequence {
+            guard sequence.count == 6 else { throw error(key, "\(usage), got a list of \(sequence.count)") }
+            return try sequence.map(number)
+        }
+        let x = try number(node)
+        return [x, x, x, 0, 0, 0]
+    }
+
     /// A list of integers, each in `range`.
     func intList(_ key: String, _ range: ClosedRange<Int>) throws -> [Int]? {
         guard let node = values[key] else { return nil }

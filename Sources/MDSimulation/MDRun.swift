@@ -80,13 +80,22 @@ public enum MDRun {
             state = try DynamicsState(system: system, fixed: fixed, forces: evaluator.closure)
         }
         let forces = evaluator.closure
+        if integrator.changesCell && !state.system.cell.pbc.isFullyPeriodic {
+            throw SimulationError.invalidSetting(key: "md.ensemble", message: "\(md.ensemble.name) changes the cell and "
+                + "needs a fully periodic structure (pbc T T T with a cell); \(runFile.structure) is not")
+        }
+        if integrator.changesCell && state.fixed.contains(true) {
+            throw SimulationError.invalidSetting(key: "md.fixed_atoms", message: "\(md.ensemble.name) changes the cell "
+                + "and does not support fixed atoms (md.fixed_atoms or the structure's move_mask)")
+        }
 
         let hasPressure = state.pressure != nil
         // A restart keeps the columns of the log it appends to (NVT → NVE keeps the target
         // temperature column, written as NaN).
         let targetColumn = integrator.targetTemperature != nil
             || (options.restart != nil && existingLogHasTargetTemperature(runFile.output))
-        let columns = StatsColumn.md(periodic: hasPressure, targetTemperature: targetColumn)
+        let changingCell = integrator.changesCell
+        let columns = StatsColumn.md(periodic: hasPressure, targetTemperature: targetColumn, changingCell: changingCell)
         let outputs = try RunOutputs(runFile.output, system: state.system, columns: columns,
                                      continuing: options.restart != nil, overwrite: options.overwrite,
                                      timeStepFs: md.timestepFs, trajectoryOptions: TrajectoryOptions(metadata: options.metadata),
@@ -110,6 +119,7 @@ public enum MDRun {
                     row += [s.system.cell.volume, (s.pressure ?? .nan) * Units.gigapascalPerEVPerCubicAngstrom]
                 }
                 if targetColumn { row.append(integ.targetTemperature ?? .nan) }
+                if hasPressure && changingCell { row += cellAndPressureTensor(s) }
                 try outputs.writeStats(step: s.step, row)
             }
             if every.trajectoryEvery > 0 && s.step % every.trajectoryEvery == 0 {
@@ -167,6 +177,15 @@ public enum MDRun {
         let path = (output.directory as NSString).appendingPathComponent(output.stats)
         guard let table = try? StatsTable(contentsOf: URL(fileURLWithPath: path)) else { return false }
         return table.columns.contains(StatsColumn.targetTemperature.name)
+    }
+
+    /// a b c (Å), α β γ (degrees) and the pressure tensor's Voigt components (GPa) of a stats row.
+    static func cellAndPressureTensor(_ s: DynamicsState) -> [Double] {
+        let cell = s.system.cell
+        let p = s.pressureTensor ?? .zero
+        let gpa = Units.gigapascalPerEVPerCubicAngstrom
+        return [cell.lengths.x, cell.lengths.y, cell.lengths.z, cell.anglesInDegrees.x, cell.anglesInDegrees.y,
+                cell.anglesInDegrees.z] + [p[0, 0], p[1, 1], p[2, 2], p[1, 2], p[0, 2], p[0, 1]].map { $0 * gpa }
     }
 
     /// The seed of the initial-velocity stream, independent of the thermostat's stream.

@@ -44,8 +44,9 @@ struct RestartContinuation {
         } else if continuation == .startedAfresh {
             notices.append("md.nose_hoover_chain changed: the thermostat chain starts at rest")
         } else if integrator != old {
+            let changes = Self.parameterChanges(from: old, to: integrator)
             notices.append("continuing \(md.ensemble.name) with the run file's settings: "
-                           + Self.parameterChanges(from: old, to: integrator).joined(separator: ", ")
+                           + (changes.isEmpty ? "thermostat or barostat settings changed" : changes.joined(separator: ", "))
                            + "; thermostat state and random stream carried over")
         }
         if continuation == .carriedOver, md.seed != nil, md.seed != payload.seed {

@@ -138,13 +138,13 @@ private struct ForceShiftedLennardJones: PairPotential {
     }
 }
 
-private func option(_ name: String, _ arguments: [String]) -> String? {
+func option(_ name: String, _ arguments: [String]) -> String? {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
     return arguments[i + 1]
 }
 
 /// Least-squares slope dy/dx.
-private func slope(_ x: [Double], _ y: [Double]) -> Double {
+func slope(_ x: [Double], _ y: [Double]) -> Double {
     let n = Double(x.count)
     let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
     var sxy = 0.0, sxx = 0.0
@@ -152,26 +152,26 @@ private func slope(_ x: [Double], _ y: [Double]) -> Double {
     return sxy / sxx
 }
 
-private func standardDeviation(_ x: [Double]) -> Double {
+func standardDeviation(_ x: [Double]) -> Double {
     let m = x.reduce(0, +) / Double(x.count)
     return (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count)).squareRoot()
 }
 
 /// `statistic` of each of 20 consecutive blocks.
-private func blockValues(_ x: [Double], blocks: Int = 20, _ statistic: ([Double]) -> Double) -> [Double] {
+func blockValues(_ x: [Double], blocks: Int = 20, _ statistic: ([Double]) -> Double) -> [Double] {
     let size = x.count / blocks
     return (0..<blocks).map { statistic(Array(x[($0 * size)..<(($0 + 1) * size)])) }
 }
 
 /// Mean and its block-average standard error.
-private func blockMean(_ x: [Double]) -> (Double, Double) {
+func blockMean(_ x: [Double]) -> (Double, Double) {
     let means = blockValues(x) { $0.reduce(0, +) / Double($0.count) }
     return (means.reduce(0, +) / Double(means.count), standardDeviation(means) / Double(means.count - 1).squareRoot())
 }
 
-private func f(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
-private func e(_ x: Double) -> String { String(format: "%.2e", x) }
-private func row(_ cells: [String]) -> String {
+func f(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+func e(_ x: Double) -> String { String(format: "%.2e", x) }
+func row(_ cells: [String]) -> String {
     cells.enumerated().map { $0.offset == 0 ? $0.element.padding(toLength: 20, withPad: " ", startingAt: 0)
                                             : $0.element.padding(toLength: 17, withPad: " ", startingAt: 0) }
         .joined(separator: " ")

@@ -3,6 +3,7 @@
 //   swift run -c release macemd-bench neighbors      neighbour-list build time vs. atom count
 //   swift run -c release macemd-bench thermostats    long NVT statistics on Lennard-Jones argon
 //   swift run -c release macemd-bench nve-drift      NVE energy drift vs. time step
+//   swift run -c release macemd-bench npt            NPT barostats against LJ argon's equation of state
 //
 // Each benchmark lives in its own file as a function registered below.
 import Foundation
@@ -11,6 +12,7 @@ let benchmarks: [String: (description: String, run: ([String]) throws -> Void)] 
     "neighbors": ("neighbour-list build for fcc Cu, 1k-100k atoms, 5 Å cutoff", neighborBenchmark),
     "thermostats": ("NVT statistics (mean T, kinetic-energy variance) on LJ argon", thermostatStatistics),
     "nve-drift": ("NVE energy drift and fluctuation vs. time step on LJ argon", nveDriftStatistics),
+    "npt": ("NPT barostats (C-rescale, Berendsen) against LJ argon's NVT equation of state", nptStatistics),
     "mace": ("MACE energy+forces time and peak memory on one structure (see MACEBenchmark.swift)", maceBenchmark),
 ]
 

@@ -11,8 +11,8 @@ func thermalArgon(repeats: Int, temperature: Double, seed: UInt64 = 7) throws ->
 }
 
 /// A force evaluator for argon Lennard-Jones (ε = 0.0104 eV, σ = 3.4 Å) with `cutoff` (Å).
-func argonForces(cutoff: Double = 8.5, skin: Double = 1.0) throws -> ForceEvaluator {
-    try NeighborListEvaluator(potential: LennardJones.argon(cutoff: cutoff), skin: skin).closure
+func argonForces(cutoff: Double = 8.5, skin: Double = 1.0, request: EvaluationRequest = .energyAndForces) throws -> ForceEvaluator {
+    try NeighborListEvaluator(potential: LennardJones.argon(cutoff: cutoff), skin: skin, request: request).closure
 }
 
 /// Mean and population variance.

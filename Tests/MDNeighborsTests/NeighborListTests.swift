@@ -36,9 +36,46 @@ func fccPositions(n: Int, a: Double) -> (positions: [SIMD3<Double>], cell: Cell)
         #expect(try !list.update(positions: x, cell: cell))
         x[0].x += 0.1   // now 0.25 > skin/2
         #expect(try list.update(positions: x, cell: cell))
+        // A strain of 10⁻³ uses up little of the skin (see the type's notes): no rebuild.
+        let small = cell
         cell.vectors[0, 0] += 0.01
+        #expect(try !list.update(positions: x, cell: cell))
+        // A strain of 5 % uses up more than the skin: rebuild.
+        cell.vectors[0, 0] = small.vectors[0, 0] * 1.05
         #expect(try list.update(positions: x, cell: cell))
-        #expect(list.buildCount == 3 && list.reuseCount == 1)
+        #expect(list.buildCount == 3 && list.reuseCount == 2)
+    }
+
+    /// After a triclinic strain and random moves that the cell-aware test accepts, the list still
+    /// holds every pair within the cutoff (positions and cell deformed together, as a barostat does).
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5])
+    func skinListContainsAllCutoffPairsAfterCellDeformation(_ seed: UInt64) throws {
+        var (x, cell) = fccPositions(n: 3, a: 3.61)
+        var list = try NeighborList(cutoff: 3.0, skin: 0.6)
+        try list.update(positions: x, cell: cell)
+        var rng = SplitMix64(seed: seed)
+        let e = rng.vector(0.004), shear = rng.vector(0.004)
+        let d = Matrix3(rows: SIMD3(1 + e.x, shear.z, shear.y), SIMD3(shear.z, 1 + e.y, shear.x), SIMD3(shear.y, shear.x, 1 + e.z))
+        cell.vectors = cell.vectors * d
+        for i in x.indices { x[i] = x[i] * d + rng.vector(0.1) }
+        #expect(try !list.update(positions: x, cell: cell), "seed \(seed): rebuilt")
+        let exact = try NeighborPairs(positions: x, cell: cell, cutoff: 3.0)
+        let inList = Set((0..<list.pairs.count).map { Edge(i: list.pairs.first[$0], j: list.pairs.second[$0], s: list.pairs.shifts[$0]) })
+        let missing = (0..<exact.count).filter {
+            !inList.contains(Edge(i: exact.first[$0], j: exact.second[$0], s: exact.shifts[$0]))
+        }
+        #expect(missing.isEmpty, "\(missing.count) cutoff pairs missing from the skin list")
+    }
+
+    /// A non-periodic cell that changes forces a rebuild.
+    @Test func changedNonPeriodicCellRebuilds() throws {
+        var (x, cell) = fccPositions(n: 2, a: 3.61)
+        cell.pbc = Periodicity(true, true, false)
+        var list = try NeighborList(cutoff: 3.0, skin: 0.6)
+        try list.update(positions: x, cell: cell)
+        cell.vectors[0, 0] += 0.001
+        x[0].x += 0.001
+        #expect(try list.update(positions: x, cell: cell))
     }
 
     @Test func skinListContainsAllCutoffPairsAfterSmallMoves() throws {

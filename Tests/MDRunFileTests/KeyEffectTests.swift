@@ -23,7 +23,13 @@ import TestSupport
         "nvt-csvr": ["md.temperature_K", "md.thermostat_time_fs", "md.seed"],
         "nvt-nose-hoover": ["md.temperature_K", "md.thermostat_time_fs", "md.nose_hoover_chain", "md.seed"],
         "nvt-berendsen": ["md.temperature_K", "md.thermostat_time_fs", "md.seed"],
+        "npt-crescale": Set(["md.temperature_K", "md.thermostat_time_fs", "md.friction_per_ps", "md.seed"]).union(barostatKeys),
+        "npt-mtk": ["md.temperature_K", "md.thermostat_time_fs", "md.nose_hoover_chain", "md.seed", "md.pressure_GPa",
+                    "md.barostat_time_fs"],
+        "npt-berendsen": Set(["md.temperature_K", "md.thermostat_time_fs", "md.seed"]).union(barostatKeys),
     ]
+    static let barostatKeys: Set = ["md.pressure_GPa", "md.barostat_time_fs", "md.pressure_coupling", "md.cell_mask",
+                                    "md.bulk_modulus_GPa"]
     static let relaxCommon: Set = ["relax.optimizer", "relax.fmax_eV_per_A", "relax.max_steps", "relax.cell", "relax.fixed_atoms"]
     static let cellOnly: Set = ["relax.pressure_GPa", "relax.cell_mask"]
     static let everywhere: Set = ["structure", "model", "head", "precision", "task", "neighbor_skin_A", "output.directory",
@@ -51,8 +57,10 @@ import TestSupport
         case .fileName: return "file.xyz"
         case let .choice(words): return words[0]
         case .flag: return "true"
-        case let .flags(count, _): return "[" + Array(repeating: "1", count: count).joined(separator: ", ") + "]"
+        // Diagonal flags only: a valid mask for every coupling, isotropic included.
+        case let .flags(count, _): return "[" + (0..<count).map { $0 < 3 ? "1" : "0" }.joined(separator: ", ") + "]"
         case .atomIndices: return "[0]"
+        case .numberOrVoigt: return "1"
         }
     }
 

@@ -23,7 +23,7 @@ import TestSupport
     @Test func nveWithATemperatureSaysWhichKeyStartsAtATemperature() {
         let m = message("structure: water.xyz\nmd:\n  ensemble: nve\n  temperature_K: 300\n")
         #expect(m == "run.yaml:4: md.temperature_K: has no effect with ensemble nve (it is read by nvt-langevin, nvt-csvr, "
-                + "nvt-nose-hoover, nvt-berendsen); to start at a temperature, set md.initial_temperature_K")
+                + "nvt-nose-hoover, nvt-berendsen, npt-crescale, npt-mtk, npt-berendsen); to start at a temperature, set md.initial_temperature_K")
     }
 
     @Test func ensembleFamiliesAndMissingFeaturesAreNamed() {
@@ -32,7 +32,7 @@ import TestSupport
                     == "run.yaml:3: md.ensemble: unknown value '\(word)' (did you mean one of nvt-langevin, nvt-csvr, nvt-nose-hoover, nvt-berendsen?)")
         }
         let npt = message("structure: water.xyz\nmd:\n  ensemble: npt\n")
-        #expect(npt.hasPrefix("run.yaml:3: md.ensemble: 'npt': constant-pressure dynamics (NPT) is not available yet"))
+        #expect(npt.hasPrefix("run.yaml:3: md.ensemble: 'npt': use npt-crescale"))
         #expect(!npt.contains("did you mean 'nve'"))
         #expect(message("structure: water.xyz\nmd:\n  ensemble: NVE\n") == "run.yaml:3: md.ensemble: unknown value 'NVE' (values are lower case: 'nve')")
     }
@@ -47,9 +47,9 @@ import TestSupport
 
     @Test func thermostatKeysOfAnotherThermostatAreErrors() {
         #expect(message("structure: water.xyz\nmd:\n  ensemble: nvt-csvr\n  friction_per_ps: 2\n")
-                == "run.yaml:4: md.friction_per_ps: has no effect with ensemble nvt-csvr (it is read by nvt-langevin)")
+                == "run.yaml:4: md.friction_per_ps: has no effect with ensemble nvt-csvr (it is read by nvt-langevin, npt-crescale)")
         #expect(message("structure: water.xyz\nmd:\n  ensemble: nvt-langevin\n  thermostat_time_fs: 50\n")
-                == "run.yaml:4: md.thermostat_time_fs: has no effect with ensemble nvt-langevin (it is read by nvt-csvr, nvt-nose-hoover, nvt-berendsen)")
+                == "run.yaml:4: md.thermostat_time_fs: has no effect with ensemble nvt-langevin (it is read by nvt-csvr, nvt-nose-hoover, nvt-berendsen, npt-crescale, npt-mtk, npt-berendsen)")
         #expect(message("structure: water.xyz\nmd:\n  ensemble: nve\n  seed: 3\n")
                 == "run.yaml:4: md.seed: has no effect: ensemble nve draws no random numbers and md.initial_temperature_K is not set")
         #expect(message("structure: water.xyz\nmd:\n  ensemble: nve\n  seed: 3\n  initial_temperature_K: 300\n") == "no error")

@@ -13,6 +13,11 @@ import TestSupport
         let thermostat = switch ensemble {
         case "nve": ""
         case "nvt-langevin": "\n  temperature_K: \(temperature)\n  friction_per_ps: 5\n  seed: 42"
+        case "npt-crescale": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: 0.3\n  barostat_time_fs: 200"
+            + "\n  bulk_modulus_GPa: 2\n  pressure_coupling: triclinic"
+        case "npt-mtk": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: 0.3\n  barostat_time_fs: 200"
+        case "npt-berendsen": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: [0.3, 0.2, 0.2, 0, 0, 0]\n  barostat_time_fs: 200"
+            + "\n  bulk_modulus_GPa: 2\n  pressure_coupling: anisotropic"
         default: "\n  temperature_K: \(temperature)\n  seed: 42"
         }
         return """
@@ -34,25 +39,26 @@ import TestSupport
     /// An interrupted Langevin run continued from its restart file gives the same stats
     /// log, trajectory and final structure as an uninterrupted run, without duplicated steps,
     /// even when the outputs had run ahead of the restart point.
-    @Test(arguments: ["traj.xyz", "traj.nc"])
-    func restartContinuesTheExactTrajectory(_ trajectory: String) throws {
+    @Test(arguments: [("traj.xyz", "nvt-langevin"), ("traj.nc", "nvt-langevin"), ("traj.xyz", "npt-crescale"),
+                      ("traj.nc", "npt-crescale"), ("traj.xyz", "npt-berendsen"), ("traj.nc", "npt-mtk")])
+    func restartContinuesTheExactTrajectory(_ trajectory: String, _ ensemble: String) throws {
         let dir = try ScratchDirectory()
         defer { dir.cleanup() }
         let system = try argonCrystal(n: 2)
         let lj = try testArgon()
         let options = RunOptions(quiet: true)
 
-        let full = try writeRun(yaml(steps: 40, directory: "full", trajectory: trajectory), system: system, in: dir)
+        let full = try writeRun(yaml(steps: 40, directory: "full", trajectory: trajectory, ensemble: ensemble), system: system, in: dir)
         try MDRun.run(full, potential: lj, options: options)
 
         // Interrupted at step 20; keep its restart file, then run on to 30 (outputs now hold
         // steps up to 30), and finally continue from the step-20 restart to 40.
-        let part = try writeRun(yaml(steps: 20, directory: "part", trajectory: trajectory), system: system, in: dir)
+        let part = try writeRun(yaml(steps: 20, directory: "part", trajectory: trajectory, ensemble: ensemble), system: system, in: dir)
         try MDRun.run(part, potential: lj, options: options)
         try FileManager.default.copyItem(atPath: dir.path("part/restart.json"), toPath: dir.path("restart20.json"))
-        let to30 = try writeRun(yaml(steps: 30, directory: "part", trajectory: trajectory), system: system, in: dir)
+        let to30 = try writeRun(yaml(steps: 30, directory: "part", trajectory: trajectory, ensemble: ensemble), system: system, in: dir)
         try MDRun.run(to30, potential: lj, options: RunOptions(restart: dir.path("restart20.json"), quiet: true))
-        let to40 = try writeRun(yaml(steps: 40, directory: "part", trajectory: trajectory), system: system, in: dir)
+        let to40 = try writeRun(yaml(steps: 40, directory: "part", trajectory: trajectory, ensemble: ensemble), system: system, in: dir)
         try MDRun.run(to40, potential: lj, options: RunOptions(restart: dir.path("restart20.json"), quiet: true))
 
         #expect(try dir.text("part/stats.log") == dir.text("full/stats.log"))
@@ -65,10 +71,46 @@ import TestSupport
             let a = try AmberTrajectoryReader(path: dir.path("full/traj.nc"))
             let b = try AmberTrajectoryReader(path: dir.path("part/traj.nc"))
             #expect(a.frameCount == 14 && b.frameCount == 14)   // steps 0, 3, ..., 39
+            if ensemble.hasPrefix("npt") {   // the trajectory carries the changing cell
+                #expect(try a.cell(frame: 0).lengths != a.cell(frame: 13).lengths)
+            }
             for f in 0..<a.frameCount {
                 #expect(try a.coordinates(frame: f) == b.coordinates(frame: f))
                 #expect(try a.timeInFemtoseconds(frame: f) == b.timeInFemtoseconds(frame: f))
+                #expect(try a.cell(frame: f) == b.cell(frame: f))
             }
+        }
+    }
+
+    /// NPT runs log the cell and the pressure tensor; the cell moves towards the target pressure.
+    @Test func nptStatsLogHasCellAndPressureTensorColumns() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let run = try writeRun(yaml(steps: 20, directory: "out", ensemble: "npt-crescale"), system: try argonCrystal(n: 2), in: dir)
+        let summary = try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true))
+        #expect(summary.neighborListBuilds >= 1)
+        let stats = try StatsTable(contentsOf: URL(fileURLWithPath: dir.path("out/stats.log")))
+        #expect(stats.columns == ["step", "time_fs", "epot_eV", "ekin_eV", "etot_eV", "temperature_K", "conserved_eV",
+                                  "volume_A3", "pressure_GPa", "target_temperature_K", "a_A", "b_A", "c_A", "alpha_deg", "beta_deg", "gamma_deg",
+                                  "pxx_GPa", "pyy_GPa", "pzz_GPa", "pyz_GPa", "pxz_GPa", "pxy_GPa"])
+        let volume = try #require(stats.column("volume_A3"))
+        #expect(volume.first != volume.last)
+        let p = try #require(stats.column("pressure_GPa")), pxx = try #require(stats.column("pxx_GPa")),
+            pyy = try #require(stats.column("pyy_GPa")), pzz = try #require(stats.column("pzz_GPa"))
+        for k in p.indices { #expect(abs((pxx[k] + pyy[k] + pzz[k]) / 3 - p[k]) < 2e-5) }
+    }
+
+    /// A barostat needs a fully periodic structure: a clear error before the first step.
+    @Test func nptOnAClusterIsAnError() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        var cluster = try argonCrystal(n: 1)
+        cluster.cell = .none
+        let run = try writeRun(yaml(steps: 4, directory: "out", ensemble: "npt-crescale"), system: cluster, in: dir)
+        #expect {
+            try MDRun.run(run, potential: try testArgon(), options: RunOptions(quiet: true))
+        } throws: { error in
+            "\(error)".contains("npt-crescale changes the cell and needs a fully periodic structure")
         }
     }
 

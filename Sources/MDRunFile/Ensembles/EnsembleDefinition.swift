@@ -32,13 +32,14 @@ public struct EnsembleDefinition: Sendable, Equatable, Hashable, Codable, Custom
     }
 
     /// Every ensemble a run file may name, in README order (the registration list).
-    public static let all: [EnsembleDefinition] = [.nve, .nvtLangevin, .nvtCSVR, .nvtNoseHoover, .nvtBerendsen]
+    public static let all: [EnsembleDefinition] = [.nve, .nvtLangevin, .nvtCSVR, .nvtNoseHoover, .nvtBerendsen,
+                                                        .nptCRescale, .nptMTK, .nptBerendsen]
 
     /// Words users try for ensembles MaceMD does not have yet, with what to say.
     static let unavailable: [(prefix: String, message: String)] = [
-        ("npt", "constant-pressure dynamics (NPT) is not available yet; MD runs at constant volume "
-            + "(for an equilibrium cell, relax it first with task: relax and relax.cell: true)"),
-        ("nph", "constant-pressure dynamics (NPH) is not available yet"),
+        ("npt", "use npt-crescale (stochastic cell rescaling), npt-mtk (Martyna–Tobias–Klein) or npt-berendsen "
+            + "(equilibration only)"),
+        ("nph", "constant-pressure dynamics without a thermostat (NPH) is not available; use npt-crescale"),
         ("nvt-nh", "use nvt-nose-hoover"),
     ]
 
