@@ -19,7 +19,3 @@ public struct StructureFileError: Error, Equatable, CustomStringConvertible {
         return "\(file): \(message)"
     }
 }
-
-/// The former name of ``StructureFileError``.
-@available(*, deprecated, renamed: "StructureFileError")
-public typealias ExtXYZError = StructureFileError

@@ -63,7 +63,3 @@ extension StructureRecord {
         return (0..<mask.atomCount).filter { i in Set((0..<mask.width).map { flags[i * mask.width + $0] }).count > 1 }
     }
 }
-
-/// The former name of ``StructureRecord``.
-@available(*, deprecated, renamed: "StructureRecord")
-public typealias ExtXYZFrame = StructureRecord
