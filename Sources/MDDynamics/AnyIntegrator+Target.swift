@@ -1,4 +1,3 @@
-import MDDynamics
 
 extension AnyIntegrator {
     /// The thermostat's target temperature T₀ in K (nil for NVE), logged as

@@ -1,6 +1,5 @@
 import MDCore
 import MDNeighbors
-import MDPotentials
 
 /// Energy (eV), forces (eV/Å) and, when requested, the virial (eV) of a system: what
 /// integrators and optimizers call. Drivers own the neighbour list and the potential and pass
