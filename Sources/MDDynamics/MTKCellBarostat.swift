@@ -17,8 +17,12 @@ import MDPotentials
 ///     W v̇_g,ab = [V (P − P₀) + (2K/N_f) 1]_ab − v_ξ′1 W v_g,ab     (unmasked ab),
 ///
 /// with P = (Σ m v vᵀ + W_vir)/V (``DynamicsState/pressureTensor``, symmetrised) and the target
-/// tensor P₀. Each component has mass W = (N_f + 3) k_BT τ_p² / 3, so that the isotropic mode
-/// v_g = v_ε·1 has the mass and period of ``MTKBarostat``. One step:
+/// tensor P₀. Each component has mass W = (N_f + 3) k_BT τ_p² / 3 (= (N + 1) k_BT τ_p² for N free
+/// atoms, the mass of ASE's `MTKBarostat` and of LAMMPS' `omega_mass`), so that the isotropic mode
+/// v_g = v_ε·1 has the mass and period of ``MTKBarostat``. Differences from the references: LAMMPS
+/// keeps h upper triangular (tilt rates instead of a symmetric strain rate) and ASE's barostat chain
+/// counts 9 cell degrees of freedom; here the chain counts the n_b independent (unmasked) components
+/// of the symmetric v_g, so that each has ⟨W v_g,aa²⟩ = k_BT and ⟨2W v_g,ab²⟩ = k_BT. One step:
 ///
 ///     C_b(Δt/2) C_p(Δt/2) E(Δt/2) B(Δt/2) A(Δt) F B(Δt/2) E(Δt/2) C_p(Δt/2) C_b(Δt/2)
 ///
