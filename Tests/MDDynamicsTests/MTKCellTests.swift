@@ -111,4 +111,16 @@ import TestSupport
             }
         }
     }
+
+    /// The kick and drift factor φ(X) = (1 − e^(−X))/X is exact on diagonal matrices (eigenvalues up
+    /// to ±0.1, far beyond one step's v_g Δt) and φ(X)·X = 1 − e^(−X) for a symmetric one.
+    @Test func phiSeriesIsExact() {
+        let x = Matrix3(diagonal: SIMD3(0.1, -0.07, 1e-9))
+        let p = MTKCellBarostat.phi(x)
+        for (k, v) in [0.1, -0.07, 1e-9].enumerated() {
+            #expect(abs(p[k, k] + expm1(-v) / v) <= 1e-15, "φ(\(v)) = \(p[k, k])")
+        }
+        let s = Matrix3(rows: SIMD3(0.03, 0.02, -0.01), SIMD3(0.02, -0.05, 0.04), SIMD3(-0.01, 0.04, 0.01))
+        #expect((MTKCellBarostat.phi(s) * s - (Matrix3.identity - (-1 * s).exponential)).maxAbs <= 1e-14)
+    }
 }
