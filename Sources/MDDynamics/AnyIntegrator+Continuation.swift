@@ -37,6 +37,9 @@ extension AnyIntegrator {
         case (.mtk(let old), .mtk(var new)):
             let kept = new.adoptState(of: old)
             return kept ? (.mtk(new), .carriedOver) : (fresh, .startedAfresh)
+        case (.mtkCell(let old), .mtkCell(var new)):
+            let kept = new.adoptState(of: old)
+            return kept ? (.mtkCell(new), .carriedOver) : (fresh, .startedAfresh)
         default:
             return (fresh, .startedAfresh)
         }

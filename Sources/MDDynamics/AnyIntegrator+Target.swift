@@ -12,6 +12,7 @@ extension AnyIntegrator {
         case .cellRescaling(let x): x.temperature
         case .berendsenPressure(let x): x.thermostat.temperature
         case .mtk(let x): x.temperature
+        case .mtkCell(let x): x.temperature
         }
     }
 }

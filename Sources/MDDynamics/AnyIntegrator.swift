@@ -21,6 +21,9 @@ public enum Ensemble: Codable, Sendable, Equatable {
     /// Isotropic MTK at `temperature` (K), thermostat period `timeConstant` (fs), `chainLength`
     /// thermostats, hydrostatic `pressure` (eV/Å³), barostat period `barostatTime` (fs).
     case mtk(temperature: Double, timeConstant: Double, chainLength: Int, pressure: Double, barostatTime: Double)
+    /// Anisotropic or triclinic MTK at `temperature` (K), thermostat period `timeConstant` (fs),
+    /// `chainLength` thermostats, and the `barostat` (its time constant is the barostat period in fs).
+    case mtkCell(temperature: Double, timeConstant: Double, chainLength: Int, barostat: BarostatParameters)
 }
 
 /// Any of MaceMD's integrators as one `Codable` value, for drivers and restart files that
@@ -35,6 +38,7 @@ public enum AnyIntegrator: Integrator, Equatable {
     case cellRescaling(StochasticCellRescaling)
     case berendsenPressure(BerendsenBarostat)
     case mtk(MTKBarostat)
+    case mtkCell(MTKCellBarostat)
 
     /// The integrator for `ensemble` with time step `timeStep` (fs); `seed` feeds the
     /// stochastic thermostats and barostats (Langevin, CSVR, C-rescale) and is ignored by the others.
@@ -63,6 +67,9 @@ public enum AnyIntegrator: Integrator, Equatable {
         case let .mtk(temperature, timeConstant, chainLength, pressure, barostatTime):
             self = .mtk(try MTKBarostat(timeStep: timeStep, temperature: temperature, thermostatTime: timeConstant,
                                         chainLength: chainLength, pressure: pressure, barostatTime: barostatTime))
+        case let .mtkCell(temperature, timeConstant, chainLength, barostat):
+            self = .mtkCell(try MTKCellBarostat(timeStep: timeStep, temperature: temperature, thermostatTime: timeConstant,
+                                                chainLength: chainLength, barostat: barostat))
         }
     }
 
@@ -77,6 +84,7 @@ public enum AnyIntegrator: Integrator, Equatable {
         case .cellRescaling(let x): x
         case .berendsenPressure(let x): x
         case .mtk(let x): x
+        case .mtkCell(let x): x
         }
     }
 
@@ -98,6 +106,7 @@ public enum AnyIntegrator: Integrator, Equatable {
         case .cellRescaling(var x): try x.advance(&state, forces: forces); self = .cellRescaling(x)
         case .berendsenPressure(var x): try x.advance(&state, forces: forces); self = .berendsenPressure(x)
         case .mtk(var x): try x.advance(&state, forces: forces); self = .mtk(x)
+        case .mtkCell(var x): try x.advance(&state, forces: forces); self = .mtkCell(x)
         }
     }
 }

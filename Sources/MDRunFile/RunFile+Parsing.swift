@@ -120,14 +120,6 @@ extension RunFile {
             throw s.error(K.friction.key.name, "give either friction_per_ps (Langevin) or thermostat_time_fs (CSVR, "
                           + "the default) for \(md.ensemble.name), not both")
         }
-        if md.ensemble == .nptMTK {
-            let p = md.pressureGPa
-            guard p[0] == p[1], p[1] == p[2], p[3] == 0, p[4] == 0, p[5] == 0 else {
-                throw s.error(K.pressure.key.name, "npt-mtk is isotropic and needs a hydrostatic pressure (one number); "
-                              + "for anisotropic or triclinic targets use npt-crescale")
-            }
-            return
-        }
         do {
             try md.barostat.validate()
         } catch let error as DynamicsError {

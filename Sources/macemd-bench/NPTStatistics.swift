@@ -60,6 +60,8 @@ func nptStatistics(_ arguments: [String]) throws {
         ("C-rescale tri, CSVR", .cellRescaling(temperature: temperature, thermostat: .csvr(timeConstant: 100), barostat: barostat(.triclinic))),
         ("MTK iso, NHC(3)", .mtk(temperature: temperature, timeConstant: 100, chainLength: 3, pressure: targetGPa / gpa,
                                  barostatTime: 1000)),
+        ("MTK aniso, NHC(3)", .mtkCell(temperature: temperature, timeConstant: 100, chainLength: 3, barostat: barostat(.anisotropic))),
+        ("MTK tri, NHC(3)", .mtkCell(temperature: temperature, timeConstant: 100, chainLength: 3, barostat: barostat(.triclinic))),
         ("Berendsen iso", .berendsenPressure(temperature: temperature, timeConstant: 100, barostat: barostat(.isotropic))),
     ]
     print(row(["barostat", "<V> (Å3)", "(<V>-V*)/SE", "κ_T (/GPa)", "κ/κ_EOS", "Var(K) ratio", "E_tot drift", "Ẽ drift", "builds", "s/run"]))

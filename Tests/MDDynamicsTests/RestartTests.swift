@@ -18,6 +18,8 @@ import Testing
         .berendsenPressure(temperature: 300, timeConstant: 40, barostat: RestartTests.barostat(.triclinic)),
         .mtk(temperature: 300, timeConstant: 40, chainLength: 3, pressure: 0.5 / Units.gigapascalPerEVPerCubicAngstrom,
              barostatTime: 200),
+        .mtkCell(temperature: 300, timeConstant: 40, chainLength: 3, barostat: RestartTests.barostat(.anisotropic)),
+        .mtkCell(temperature: 300, timeConstant: 40, chainLength: 3, barostat: RestartTests.shearTarget),
     ])
     func restartIsBitIdentical(_ ensemble: Ensemble) throws {
         let n = 8
@@ -50,4 +52,11 @@ import Testing
         return BarostatParameters(targetPressure: Matrix3(diagonal: SIMD3(p, p, p)), timeConstant: 200,
                                   bulkModulus: 2 / Units.gigapascalPerEVPerCubicAngstrom, coupling: coupling)
     }
+
+    /// Triclinic coupling to a non-hydrostatic target (0.5, 0.4, 0.3 GPa, xy shear 0.1 GPa) with the
+    /// xz component masked.
+    static let shearTarget = BarostatParameters(
+        targetPressure: (1 / Units.gigapascalPerEVPerCubicAngstrom) * BarostatParameters.tensor(voigt: [0.5, 0.4, 0.3, 0, 0, 0.1]),
+        timeConstant: 200, bulkModulus: 2 / Units.gigapascalPerEVPerCubicAngstrom, coupling: .triclinic,
+        mask: [true, true, true, true, false, true])
 }

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 @testable import MDRunFile
 
-/// The barostat keys of `npt-crescale` and `npt-berendsen`: values, defaults and the errors of
+/// The barostat keys of `npt-crescale`, `npt-mtk` and `npt-berendsen`: values, defaults and the errors of
 /// combinations the barostat cannot honour.
 @Suite struct BarostatKeyTests {
     func parse(_ md: String) throws -> RunFile {
@@ -44,6 +44,23 @@ import TestSupport
         #expect(abs(hydrostatic[1, 1] * gpa - 2) < 1e-12 && hydrostatic[0, 1] == 0)
     }
 
+    /// `npt-mtk` runs the isotropic MTK barostat by default and the flexible-cell one for
+    /// anisotropic or triclinic coupling, with the target tensor, mask and barostat period.
+    @Test func mtkCouplingChoosesTheBarostat() throws {
+        guard case let .mtk(_, _, _, pressure, barostatTime) = try parse("  ensemble: npt-mtk\n  pressure_GPa: 2\n").md.integratorEnsemble else {
+            Issue.record("not isotropic MTK"); return
+        }
+        #expect(abs(pressure * Units.gigapascalPerEVPerCubicAngstrom - 2) < 1e-12 && barostatTime == 1000)
+        let run = try parse("  ensemble: npt-mtk\n  pressure_GPa: [1, 2, 3, 0, 0, 0.6]\n  pressure_coupling: triclinic\n"
+                            + "  cell_mask: [1, 1, 0, 0, 0, 1]\n  barostat_time_fs: 300\n  nose_hoover_chain: 4\n")
+        guard case let .mtkCell(_, _, chainLength, barostat) = run.md.integratorEnsemble else {
+            Issue.record("not flexible-cell MTK: \(run.md.integratorEnsemble)"); return
+        }
+        #expect(chainLength == 4 && barostat.timeConstant == 300 && barostat.coupling == .triclinic)
+        #expect(barostat.mask == [true, true, false, false, false, true])
+        #expect(abs(barostat.targetPressure[0, 1] * Units.gigapascalPerEVPerCubicAngstrom - 0.6) < 1e-12)
+    }
+
     @Test func combinationsTheBarostatCannotHonourAreErrors() {
         #expect(message("  ensemble: npt-crescale\n  friction_per_ps: 2\n  thermostat_time_fs: 50\n")
                 == "run.yaml:4: md.friction_per_ps: give either friction_per_ps (Langevin) or thermostat_time_fs (CSVR, "
@@ -59,9 +76,11 @@ import TestSupport
         #expect(message("  ensemble: nvt-csvr\n  pressure_GPa: 1\n").hasPrefix(
             "run.yaml:4: md.pressure_GPa: has no effect with ensemble nvt-csvr (it is read by npt-crescale, npt-mtk, npt-berendsen)"))
         #expect(message("  ensemble: npt-mtk\n  pressure_GPa: [1, 1, 2, 0, 0, 0]\n").hasPrefix(
-            "run.yaml:4: md.pressure_GPa: npt-mtk is isotropic and needs a hydrostatic pressure"))
-        #expect(message("  ensemble: npt-mtk\n  pressure_coupling: triclinic\n").hasPrefix(
-            "run.yaml:4: md.pressure_coupling: has no effect with ensemble npt-mtk"))
+            "run.yaml:4: md.pressure_GPa: isotropic coupling needs a hydrostatic target pressure"))
+        #expect(message("  ensemble: npt-mtk\n  pressure_coupling: anisotropic\n  cell_mask: [1, 1, 1, 0, 0, 1]\n")
+            .hasPrefix("run.yaml:5: md.cell_mask: anisotropic coupling cannot change the strain component xy"))
+        #expect(message("  ensemble: npt-mtk\n  bulk_modulus_GPa: 2\n").hasPrefix(
+            "run.yaml:4: md.bulk_modulus_GPa: has no effect with ensemble npt-mtk"))
         #expect(message("  ensemble: npt-berendsen\n  friction_per_ps: 1\n").hasPrefix(
             "run.yaml:4: md.friction_per_ps: has no effect with ensemble npt-berendsen"))
     }

@@ -25,7 +25,7 @@ import TestSupport
         "nvt-berendsen": ["md.temperature_K", "md.thermostat_time_fs", "md.seed"],
         "npt-crescale": Set(["md.temperature_K", "md.thermostat_time_fs", "md.friction_per_ps", "md.seed"]).union(barostatKeys),
         "npt-mtk": ["md.temperature_K", "md.thermostat_time_fs", "md.nose_hoover_chain", "md.seed", "md.pressure_GPa",
-                    "md.barostat_time_fs"],
+                    "md.barostat_time_fs", "md.pressure_coupling", "md.cell_mask"],
         "npt-berendsen": Set(["md.temperature_K", "md.thermostat_time_fs", "md.seed"]).union(barostatKeys),
     ]
     static let barostatKeys: Set = ["md.pressure_GPa", "md.barostat_time_fs", "md.pressure_coupling", "md.cell_mask",

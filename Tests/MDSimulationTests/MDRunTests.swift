@@ -16,6 +16,10 @@ import TestSupport
         case "npt-crescale": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: 0.3\n  barostat_time_fs: 200"
             + "\n  bulk_modulus_GPa: 2\n  pressure_coupling: triclinic"
         case "npt-mtk": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: 0.3\n  barostat_time_fs: 200"
+        case "npt-mtk\n  pressure_coupling: anisotropic":
+            "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: [0.3, 0.2, 0.3, 0, 0, 0]\n  barostat_time_fs: 200\n  cell_mask: [1, 1, 0, 0, 0, 0]"
+        case "npt-mtk\n  pressure_coupling: triclinic":
+            "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: [0.3, 0.2, 0.2, 0, 0, 0.05]\n  barostat_time_fs: 200"
         case "npt-berendsen": "\n  temperature_K: \(temperature)\n  seed: 42\n  pressure_GPa: [0.3, 0.2, 0.2, 0, 0, 0]\n  barostat_time_fs: 200"
             + "\n  bulk_modulus_GPa: 2\n  pressure_coupling: anisotropic"
         default: "\n  temperature_K: \(temperature)\n  seed: 42"
@@ -40,7 +44,8 @@ import TestSupport
     /// log, trajectory and final structure as an uninterrupted run, without duplicated steps,
     /// even when the outputs had run ahead of the restart point.
     @Test(arguments: [("traj.xyz", "nvt-langevin"), ("traj.nc", "nvt-langevin"), ("traj.xyz", "npt-crescale"),
-                      ("traj.nc", "npt-crescale"), ("traj.xyz", "npt-berendsen"), ("traj.nc", "npt-mtk")])
+                      ("traj.nc", "npt-crescale"), ("traj.xyz", "npt-berendsen"), ("traj.nc", "npt-mtk"),
+                      ("traj.xyz", "npt-mtk\n  pressure_coupling: anisotropic"), ("traj.nc", "npt-mtk\n  pressure_coupling: triclinic")])
     func restartContinuesTheExactTrajectory(_ trajectory: String, _ ensemble: String) throws {
         let dir = try ScratchDirectory()
         defer { dir.cleanup() }

@@ -2,13 +2,20 @@ import MDCore
 import MDDynamics
 
 extension EnsembleDefinition {
-    /// `npt-mtk`: isotropic Martyna–Tobias–Klein with Nosé–Hoover chains (LAMMPS `fix npt iso`).
+    /// `npt-mtk`: Martyna–Tobias–Klein with Nosé–Hoover chains, isotropic (LAMMPS `fix npt iso`,
+    /// ``MDDynamics/MTKBarostat``) or anisotropic/triclinic with an optional cell mask (LAMMPS
+    /// `fix npt aniso/tri`, ``MDDynamics/MTKCellBarostat``).
     public static let nptMTK = EnsembleDefinition(
-        name: "npt-mtk", summary: "Martyna–Tobias–Klein barostat with Nosé–Hoover chains, isotropic (LAMMPS fix npt iso)",
+        name: "npt-mtk", summary: "Martyna–Tobias–Klein barostat with Nosé–Hoover chains, isotropic, anisotropic "
+            + "or triclinic (LAMMPS fix npt iso/aniso/tri)",
         keys: [RunFileSchema.MD.temperature.key, RunFileSchema.MD.thermostatTime.key, RunFileSchema.MD.noseHooverChain.key,
-               RunFileSchema.MD.pressure.key, RunFileSchema.MD.barostatTime.key],
+               RunFileSchema.MD.pressure.key, RunFileSchema.MD.barostatTime.key, RunFileSchema.MD.pressureCoupling.key,
+               RunFileSchema.MD.cellMask.key],
         isStochastic: false, isThermostatted: true) { md in
-        .mtk(temperature: md.temperatureK, timeConstant: md.thermostatTimeFs, chainLength: md.noseHooverChain,
-             pressure: md.pressureGPa[0] / Units.gigapascalPerEVPerCubicAngstrom, barostatTime: md.barostatTimeFs)
+        md.pressureCoupling == .isotropic
+            ? .mtk(temperature: md.temperatureK, timeConstant: md.thermostatTimeFs, chainLength: md.noseHooverChain,
+                   pressure: md.pressureGPa[0] / Units.gigapascalPerEVPerCubicAngstrom, barostatTime: md.barostatTimeFs)
+            : .mtkCell(temperature: md.temperatureK, timeConstant: md.thermostatTimeFs, chainLength: md.noseHooverChain,
+                       barostat: md.barostat)
     }
 }
