@@ -86,6 +86,21 @@ import MDRunFile
         #expect(notices.all.isEmpty)
     }
 
+    @Test func anotherModelHeadOrPrecisionIsReported() throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let system = try argonCrystal(n: 2)
+        try MDRun.run(try writeRun(yaml("nve", steps: 2), system: system, in: dir), potential: try testArgon(),
+                      options: RunOptions(quiet: true))
+        var changed = try writeRun(yaml("nve", steps: 4), system: system, in: dir)
+        changed.precision = .float32
+        changed.head = "pbe"
+        let notices = Notices()
+        try MDRun.run(changed, potential: try testArgon(), options: restartOptions(dir, notices))
+        #expect(notices.all == ["restart: head changed from the model's to pbe",
+                                "restart: precision changed from float64 to float32"])
+    }
+
     @Test func stepsIsATotal() throws {
         let dir = try ScratchDirectory()
         defer { dir.cleanup() }
