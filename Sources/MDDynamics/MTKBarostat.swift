@@ -24,7 +24,7 @@ import MDPotentials
 ///
 /// Conserved (``reservoirEnergy(_:)`` is everything after K + U):
 ///     H = K + U + W v_ε²/2 + P₀ V + E_chain(particles) + E_chain(barostat).
-public struct MTKBarostat: Integrator, Equatable {
+public struct MTKBarostat: Integrator, MTKSplitting, Equatable {
     /// Δt in fs.
     public let timeStep: Double
     /// Target temperature T in K.
@@ -72,17 +72,7 @@ public struct MTKBarostat: Integrator, Equatable {
     }
 
     public mutating func advance(_ state: inout DynamicsState, forces: ForceEvaluator) throws {
-        try state.requireBarostatCompatible()
-        let w = barostatMass(state.degreesOfFreedom)
-        let start = state.system.positions
-        chainsHalfStep(&state, mass: w)
-        try kickBarostat(state, mass: w)
-        kickParticles(&state)
-        drift(&state)
-        try state.updateForces(forces, startPositions: start)
-        kickParticles(&state)
-        try kickBarostat(state, mass: w)
-        chainsHalfStep(&state, mass: w, reversed: true)
+        try advanceMTK(&state, forces: forces)
     }
 
     /// C_b C_p (or C_p C_b when `reversed`).

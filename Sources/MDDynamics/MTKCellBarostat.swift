@@ -35,7 +35,7 @@ import MDPotentials
 ///     H = K + U + W Σ_ab v_g,ab²/2 + ∫ V P₀:v_g dt + E_chain(particles) + E_chain(barostat),
 /// where the pressure work ∫ V P₀:v_g dt (= p₀ ΔV for a hydrostatic target) is integrated exactly
 /// over each drift (v_g is constant there and V grows as e^(tr(v_g) t)).
-public struct MTKCellBarostat: Integrator, Equatable {
+public struct MTKCellBarostat: Integrator, MTKSplitting, Equatable {
     /// Δt in fs.
     public let timeStep: Double
     /// Target temperature T in K.
@@ -93,17 +93,7 @@ public struct MTKCellBarostat: Integrator, Equatable {
     }
 
     public mutating func advance(_ state: inout DynamicsState, forces: ForceEvaluator) throws {
-        try state.requireBarostatCompatible()
-        let w = barostatMass(state.degreesOfFreedom)
-        let start = state.system.positions
-        chainsHalfStep(&state, mass: w)
-        try kickBarostat(state, mass: w)
-        kickParticles(&state)
-        drift(&state)
-        try state.updateForces(forces, startPositions: start)
-        kickParticles(&state)
-        try kickBarostat(state, mass: w)
-        chainsHalfStep(&state, mass: w, reversed: true)
+        try advanceMTK(&state, forces: forces)
     }
 
     /// C_b C_p (or C_p C_b when `reversed`).
