@@ -5,9 +5,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The mace-torch → safetensors converter. It is also embedded in the `macemd` binary
-#: (scripts/conversion/embed_converter.py), so it imports nothing from this package and
-#: runs as a plain script: `python CONVERTER INPUT.model OUTPUT.safetensors`.
+#: (scripts/conversion/embed_converter.py), so it imports nothing from this package but its
+#: sibling macemd_format.py, and runs as a plain script: `python CONVERTER INPUT.model OUTPUT.safetensors`.
 CONVERTER = ROOT / "scripts" / "conversion" / "mace_convert.py"
+
+
+def CONVERTER_SCRIPTS() -> list:
+    """The scripts `macemd convert` carries: macemd_format.py, every *_convert.py and *_convert_*.py."""
+    folder = ROOT / "scripts" / "conversion"
+    names = {p for p in folder.glob("*_convert.py")} | {p for p in folder.glob("*_convert_*.py")}
+    return [folder / "macemd_format.py"] + sorted(names)
 
 
 def tests_resources(target: str) -> Path:

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Converts a mace-torch `.model` file into MaceMD's safetensors model file by running the
-/// embedded converter script (``script``, a copy of scripts/conversion/mace_convert.py) with a Python
-/// interpreter that has mace-torch installed.
+/// Converts a trained MACE model of any supported framework (``ModelSource``) into MaceMD's
+/// safetensors model file, by running that framework's converter script (embedded in the binary:
+/// ``scripts``, copies of scripts/conversion) with a Python interpreter of the framework's own
+/// environment.
 public struct ModelConverter: Sendable {
     /// The Python interpreter: a path, or a name looked up on PATH (default "python3").
     public var python: String
@@ -14,17 +15,25 @@ public struct ModelConverter: Sendable {
         self.threads = threads
     }
 
-    /// Converts `input` (a pickled mace-torch model) to `output` (safetensors).
+    /// Converts `input` (a model of any ``ModelSource``, recognised by its content) to `output`
+    /// (safetensors). Nothing is written when the conversion fails.
     /// - Parameter head: the head to select in a multi-head model (nil: the default head).
+    /// - Returns: the framework the source was recognised as.
     /// - Throws: ``ModelConversionError`` with the converter's own one-line message.
-    public func convert(input: URL, output: URL, head: String? = nil) throws {
-        guard FileManager.default.isReadableFile(atPath: input.path) else {
-            throw ModelConversionError.missingInput(input.path)
+    @discardableResult
+    public func convert(input: URL, output: URL, head: String? = nil) throws -> ModelSource {
+        let source = try ModelSource.detect(input)
+        guard ModelConverter.scripts[source.converterScript] != nil else {
+            throw ModelConversionError.unsupportedSource(source)
         }
-        let scriptURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("macemd_convert_\(ProcessInfo.processInfo.processIdentifier).py")
-        try Data(ModelConverter.script.utf8).write(to: scriptURL)
-        defer { try? FileManager.default.removeItem(at: scriptURL) }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("macemd_convert_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, text) in ModelConverter.scripts {
+            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+        }
+        let scriptURL = directory.appendingPathComponent(source.converterScript)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -44,8 +53,8 @@ public struct ModelConverter: Sendable {
         process.waitUntilExit()
         let message = errorText.split(separator: "\n").last.map(String.init) ?? ""
         switch process.terminationStatus {
-        case 0: return
-        case 3: throw ModelConversionError.maceTorchMissing(python: python, message: message)
+        case 0: return source
+        case 3: throw ModelConversionError.frameworkMissing(source, python: python, message: message)
         case 127: throw ModelConversionError.pythonNotFound(python)
         default: throw ModelConversionError.failed(status: process.terminationStatus, message: message)
         }
@@ -56,15 +65,22 @@ public struct ModelConverter: Sendable {
 public enum ModelConversionError: Error, Equatable, CustomStringConvertible {
     case missingInput(String)
     case pythonNotFound(String)
-    case maceTorchMissing(python: String, message: String)
+    case frameworkMissing(ModelSource, python: String, message: String)
+    case unrecognisedSource(path: String, reason: String)
+    case unsupportedSource(ModelSource)
     case failed(status: Int32, message: String)
 
     public var description: String {
         switch self {
         case .missingInput(let p): return "\(p): no such model file (or not readable)"
         case .pythonNotFound(let p): return "cannot run Python interpreter '\(p)'; give one with --python PATH"
-        case .maceTorchMissing(let python, let message):
-            return message.isEmpty ? "mace-torch is not installed for \(python): pip install mace-torch" : message
+        case .frameworkMissing(let source, let python, let message):
+            return message.isEmpty ? "\(source.rawValue) is not installed for \(python): \(source.installHint)" : message
+        case .unrecognisedSource(let path, let reason):
+            return "\(path): not a model MaceMD can convert (\(reason)); expected a mace-torch .model, an mlip .zip, "
+                + "a physicsml model directory or a metatrain .ckpt"
+        case .unsupportedSource(let source):
+            return "\(source.rawValue) models are recognised but this build has no converter for them yet"
         case .failed(let status, let message):
             return message.isEmpty ? "the converter failed with exit status \(status)" : message
         }

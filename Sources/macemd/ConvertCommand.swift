@@ -4,18 +4,19 @@ import MACEConversion
 import MDIO
 import MDSimulation
 
-/// `macemd convert INPUT.model OUTPUT [--head NAME] [--python PATH] [--overwrite]`
+/// `macemd convert SOURCE OUTPUT [--head NAME] [--python PATH] [--overwrite]`
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a mace-torch .model file into a MaceMD model file (safetensors).",
+        abstract: "Convert a trained MACE model (mace-torch, mlip, physicsml, metatrain) into a MaceMD model file (safetensors).",
         discussion: """
-        Runs MaceMD's converter script with a Python that has mace-torch installed \
-        (pip install mace-torch). The output holds every weight and the model's \
-        hyperparameters; MaceMD reads it without Python.
+        Recognises the source by its content (a mace-torch .model, an mlip .zip, a physicsml \
+        model directory, a metatrain .ckpt) and runs that framework's converter script with a \
+        Python of the framework's own environment (--python). The output holds every weight and \
+        the model's hyperparameters; MaceMD reads it without Python.
         """)
 
-    @Argument(help: "The mace-torch model (a whole pickled model, as mace_run_train saves it).")
+    @Argument(help: "The model: a mace-torch .model (as mace_run_train saves it), an mlip .zip, a physicsml model directory or a metatrain .ckpt.")
     var input: String
 
     @Argument(help: "The MaceMD model file to write (conventionally .safetensors).")
@@ -24,7 +25,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Head of a multi-head model to select (default: the model's default head).")
     var head: String?
 
-    @Option(help: "Python interpreter with mace-torch installed.")
+    @Option(help: "Python interpreter of the framework's environment (mace-torch, mlip + JAX, physicsml or metatrain).")
     var python: String = "python3"
 
     @Flag(help: "Replace the output file if it exists.")

@@ -18,10 +18,8 @@ OUTPUT.safetensors holds
     and the e3nn structure of every sub-module (irreps, instructions, path
     weights, weight offsets, activation constants), read off the live objects.
 
-The file layout is written here with struct + json (no `safetensors`
-dependency): 8-byte little-endian header length N, N bytes of JSON header
-(padded with spaces to a multiple of 8), then the raw little-endian data.
-See scripts/conversion/mace_model_format.md for every key.
+The file is written by macemd_format.py (next to this script; no `safetensors`
+dependency). See scripts/conversion/mace_model_format.md for every key.
 
 Exit status: 0 ok; 2 bad arguments/head; 3 mace-torch missing; 4 bad input.
 The output is written to a temporary file next to OUTPUT and renamed, so a
@@ -34,89 +32,14 @@ import argparse
 import json
 import math
 import os
-import struct
 import sys
-import tempfile
 
-FORMAT_NAME = "macemd-mace"
-FORMAT_VERSION = "1"
+try:  # run as `python -m scripts.conversion.mace_convert` from the repository
+    from .macemd_format import FORMAT_NAME, FORMAT_VERSION, fail, read_safetensors, write_safetensors
+except ImportError:  # run as a file next to macemd_format.py (what `macemd convert` does)
+    from macemd_format import FORMAT_NAME, FORMAT_VERSION, fail, read_safetensors, write_safetensors
+
 W3J_PREFIX = "__e3nn__.w3j_"
-
-
-def fail(message: str, code: int) -> None:
-    """Print one line to stderr and exit."""
-    print(message.replace("\n", " "), file=sys.stderr)
-    sys.exit(code)
-
-
-# --------------------------------------------------------------------------
-# safetensors writer / reader (shared with make_mace_fixtures.py)
-# --------------------------------------------------------------------------
-
-def write_safetensors(path: str, tensors: dict, metadata: dict) -> None:
-    """Write `tensors` (name -> torch.Tensor) atomically to `path`.
-
-    Floating tensors are stored as F64, integer/bool tensors as I64, all
-    little-endian and C-contiguous, in sorted-name order.
-    """
-    import numpy as np
-    import torch
-
-    header: dict = {"__metadata__": {k: str(v) for k, v in metadata.items()}}
-    blobs = []
-    offset = 0
-    for name in sorted(tensors):
-        t = tensors[name].detach().cpu()
-        if t.is_floating_point():
-            arr = t.to(torch.float64).contiguous().numpy().astype("<f8", copy=False)
-            dtype = "F64"
-        elif t.dtype in (torch.int8, torch.int16, torch.int32, torch.int64,
-                         torch.uint8, torch.bool):
-            arr = t.to(torch.int64).contiguous().numpy().astype("<i8", copy=False)
-            dtype = "I64"
-        else:
-            raise ValueError(f"tensor {name} has unsupported dtype {t.dtype}")
-        data = np.ascontiguousarray(arr).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    header_bytes = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    header_bytes += b" " * ((8 - len(header_bytes) % 8) % 8)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".mace_convert.", suffix=".tmp", dir=directory)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give a normal file mode
-        with os.fdopen(fd, "wb") as f:
-            f.write(struct.pack("<Q", len(header_bytes)))
-            f.write(header_bytes)
-            for data in blobs:
-                f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
-def read_safetensors(path: str):
-    """Read a safetensors file: returns (metadata dict, {name: numpy array})."""
-    import numpy as np
-
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n].decode("utf-8"))
-    base = 8 + n
-    metadata = header.pop("__metadata__", {})
-    out = {}
-    for name, info in header.items():
-        dt = {"F64": "<f8", "I64": "<i8", "F32": "<f4"}[info["dtype"]]
-        a, b = info["data_offsets"]
-        out[name] = np.frombuffer(raw[base + a:base + b], dtype=dt).reshape(info["shape"])
-    return metadata, out
 
 
 # --------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import numpy as np
 from ase import Atoms
 from ase.neighborlist import neighbor_list
 
-from scripts.conversion.mace_convert import read_safetensors
+from scripts.conversion.macemd_format import read_safetensors
 from scripts.repo import tests_resources
 
 
