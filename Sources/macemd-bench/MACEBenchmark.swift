@@ -29,7 +29,10 @@ import MDPotentials
 /// `--stages` then runs `--repeats` more evaluations with a ``StageProfile`` and adds, per
 /// stage, its core-milliseconds per evaluation, share of the evaluation, GFLOP per evaluation
 /// and GFLOP/s (FLOPs over the stage's wall time, all cores) and that as a fraction of the
-/// measured GEMM peak (`share_of_gemm_peak`), plus two ceilings: the measured
+/// measured GEMM peak (`share_of_gemm_peak`) and of the measured SIMD peak
+/// (`share_of_simd_peak`), plus three ceilings: the register-only FMA speed of MaceMD's own
+/// vector code (`simd_peak_gflops`, ``SIMDPeak``: the ceiling of the stages that do not call
+/// BLAS), the measured
 /// speed of large matrix products on all cores with the OpenBLAS kernels MACE's own products
 /// use (`gemm_peak_gflops`, measured right after the profiled runs) and the nominal peak
 /// (`nominal_peak_gflops` = cores × clock from /proc/cpuinfo × FLOP per cycle of two FMA units
@@ -100,6 +103,7 @@ func maceBenchmark(_ arguments: [String]) throws {
             wall += milliseconds(since: start)
         }
         let peak = try GEMMPeak.measure(precision: options.precision)
+        let simdPeak = SIMDPeak.measure(precision: options.precision)
         let cores = Double(profile.cores), evaluations = Double(options.repeats)
         let totalCoreMs = wall * cores / evaluations
         var rows: [[String: Any]] = []
@@ -110,13 +114,14 @@ func maceBenchmark(_ arguments: [String]) throws {
             accounted += coreMs
             let gflops = coreMs > 0 && gflop > 0 ? gflop / (coreMs / cores / 1000) : 0
             rows.append(["stage": stage.rawValue, "core_ms": coreMs, "share": coreMs / totalCoreMs, "gflop": gflop,
-                         "gflops": gflops, "share_of_gemm_peak": gflops / peak])
+                         "gflops": gflops, "share_of_gemm_peak": gflops / peak, "share_of_simd_peak": gflops / simdPeak])
         }
         rows.append(["stage": "outside the model (edge list, forces)", "core_ms": totalCoreMs - accounted,
                      "share": (totalCoreMs - accounted) / totalCoreMs, "gflop": 0, "gflops": 0])
         fullReport["stages"] = rows
         fullReport["stages_wall_ms"] = wall / evaluations
         fullReport["gemm_peak_gflops"] = peak
+        fullReport["simd_peak_gflops"] = simdPeak
         fullReport["nominal_peak_gflops"] = nominalPeakGFLOPS(precision: options.precision, cores: profile.cores)
     }
     let line = try JSONSerialization.data(withJSONObject: fullReport, options: [.sortedKeys])

@@ -79,3 +79,18 @@ import Testing
         #expect(slow.summary.contains("loaded by the host program") && slow.summary.contains("OPENBLAS_CORETYPE=FasterCore"))
     }
 }
+
+/// The measured ceilings the stage profile compares stages against.
+@Suite struct PeakMeasurementTests {
+    /// Positive (debug builds are slow), and below a bound no core reaches (5 GHz × 64 FLOP per cycle: two AVX-512
+    /// FMA units on 16 floats), so a miscounted FLOP total fails.
+    @Test func peaksArePositiveAndPhysical() throws {
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        for precision in [MACEPrecision.float32, .float64] {
+            for peak in [SIMDPeak.measure(precision: precision, seconds: 0.05),
+                         try GEMMPeak.measure(precision: precision, size: 128, seconds: 0.05)] {
+                #expect(peak > 0 && peak < cores * 5 * 64, "\(precision): \(peak) GFLOP/s")
+            }
+        }
+    }
+}
