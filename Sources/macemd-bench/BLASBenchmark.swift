@@ -10,7 +10,7 @@ import MACE
 /// Prints one JSON line: blas_core (the kernels OpenBLAS runs), blas (how they were chosen,
 /// see ``OpenBLASLibrary``), best_core (the core MaceMD picks from the CPU flags),
 /// dgemm_gflops and sgemm_gflops (N×N products, default 1024, one per core on every core
-/// for S seconds, default 1: ``GEMMPeak``), and simd_fma_gflops_float64/_float32 (the
+/// for S seconds, default 1: ``GEMMPeak``), and simd_gflops_float64/_float32 (the
 /// ceiling of MaceMD's own vector loops: ``SIMDPeak``). Run it with `OPENBLAS_CORETYPE=Prescott`
 /// to see what a CPU that OpenBLAS does not recognise would get without MaceMD's choice.
 func blasBenchmark(_ arguments: [String]) throws {
@@ -36,8 +36,8 @@ func blasBenchmark(_ arguments: [String]) throws {
         "cores": ProcessInfo.processInfo.activeProcessorCount,
         "dgemm_gflops": try GEMMPeak.measure(precision: .float64, size: size, seconds: seconds),
         "sgemm_gflops": try GEMMPeak.measure(precision: .float32, size: size, seconds: seconds),
-        "simd_fma_gflops_float64": SIMDPeak.measure(precision: .float64, seconds: seconds),
-        "simd_fma_gflops_float32": SIMDPeak.measure(precision: .float32, seconds: seconds),
+        "simd_gflops_float64": SIMDPeak.measure(precision: .float64, seconds: seconds),
+        "simd_gflops_float32": SIMDPeak.measure(precision: .float32, seconds: seconds),
     ]
     let line = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
     print(String(decoding: line, as: UTF8.self))

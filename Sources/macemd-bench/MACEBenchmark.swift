@@ -30,9 +30,8 @@ import MDPotentials
 /// stage, its core-milliseconds per evaluation, share of the evaluation, GFLOP per evaluation
 /// and GFLOP/s (FLOPs over the stage's wall time, all cores) and that as a fraction of the
 /// measured GEMM peak (`share_of_gemm_peak`) and of the measured SIMD peak
-/// (`share_of_simd_peak`), plus three ceilings: the register-only FMA speed of MaceMD's own
-/// vector code (`simd_peak_gflops`, ``SIMDPeak``: the ceiling of the stages that do not call
-/// BLAS), the measured
+/// (`share_of_simd_peak`), plus three ceilings: the speed of MaceMD's own vector loops on cached
+/// data (`simd_peak_gflops`, ``SIMDPeak``: the ceiling of the stages that do not call BLAS), the measured
 /// speed of large matrix products on all cores with the OpenBLAS kernels MACE's own products
 /// use (`gemm_peak_gflops`, measured right after the profiled runs) and the nominal peak
 /// (`nominal_peak_gflops` = cores × clock from /proc/cpuinfo × FLOP per cycle of two FMA units

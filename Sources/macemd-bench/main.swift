@@ -15,7 +15,7 @@ let benchmarks: [String: (description: String, run: ([String]) throws -> Void)] 
     "nve-drift": ("NVE energy drift and fluctuation vs. time step on LJ argon", nveDriftStatistics),
     "npt": ("NPT barostats (C-rescale, Berendsen) against LJ argon's NVT equation of state", nptStatistics),
     "mace": ("MACE energy+forces time and peak memory on one structure (see MACEBenchmark.swift)", maceBenchmark),
-    "blas": ("the OpenBLAS kernels MaceMD runs, dgemm/sgemm and SIMD FMA GFLOP/s (see BLASBenchmark.swift)", blasBenchmark),
+    "blas": ("the OpenBLAS kernels MaceMD runs, dgemm/sgemm and own-SIMD-loop GFLOP/s (see BLASBenchmark.swift)", blasBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

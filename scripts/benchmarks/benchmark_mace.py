@@ -368,7 +368,7 @@ def stage_table(row) -> str:
     peak, nominal, simd = m["gemm_peak_gflops"], m.get("nominal_peak_gflops"), m.get("simd_peak_gflops")
     lines = [f"{row['model']} model, {m['atoms']} atoms, {row['precision']}: {m['stages_wall_ms']:.1f} ms per "
              f"evaluation with profiling; GEMM peak {peak:.0f} GFLOP/s ({m.get('blas_core', 'OpenBLAS')} kernels)"
-             + (f", SIMD FMA peak of MaceMD's own code {simd:.0f} GFLOP/s" if simd else "")
+             + (f", SIMD peak of MaceMD's own vector code {simd:.0f} GFLOP/s" if simd else "")
              + (f", nominal peak {nominal:.0f} GFLOP/s" if nominal else ""),
              "",
              "| stage | share of time | GFLOP per evaluation | GFLOP/s | % of GEMM peak | % of SIMD peak |",
