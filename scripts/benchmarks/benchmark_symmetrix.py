@@ -280,7 +280,9 @@ def worker(args) -> int:
         if args.worker == "symmetrix":
             from symmetrix import Symmetrix
             calc = Symmetrix(args.model, dtype=args.precision)
-            info["backend"] = os.environ.get("SYMMETRIX_BACKEND", "auto")
+            from symmetrix import backend_loader
+            selected = backend_loader.selected_backend() or {}
+            info["backend"] = selected.get("selector", "unknown")
         else:
             import torch
             torch.set_num_threads(args.threads)
@@ -472,6 +474,9 @@ def main(argv) -> int:
           f"1-minute load average {min(loads, default=0):.1f} to {max(loads, default=0):.1f}")
     for k in kernels:
         print(f"MaceMD: {k}")
+    backends = sorted({str(r.get("backend")) for c in cells for r in c["engines"].get("symmetrix", [])})
+    if backends:
+        print(f"symmetrix-xl backend: {', '.join(backends)}")
     for key, v in report["startup_cold_s"].items():
         print(f"symmetrix-xl first use {key}: {v['startup_s']:.1f} s" + (" (JIT compile)" if v["compiled"] else " (cached)"))
     for c in cells:

@@ -25,7 +25,7 @@ public struct OpenBLASLibrary: @unchecked Sendable {
         case fromCPUFlags(String)
         /// The user's `OPENBLAS_CORETYPE` (this value).
         case fromEnvironment(String)
-        /// OpenBLAS's own detection: the CPU has no flags MaceMD chooses by (no AVX).
+        /// OpenBLAS's own detection: no flags MaceMD chooses by (no AVX, or not x86 Linux).
         case byOpenBLAS
         /// The host process had loaded OpenBLAS before MaceMD; its kernels were fixed then.
         case loadedByHost
@@ -80,7 +80,7 @@ public struct OpenBLASLibrary: @unchecked Sendable {
         case .fromEnvironment(let wanted):
             how = "OPENBLAS_CORETYPE=\(wanted), which this OpenBLAS build does not have: it chose itself"
         case .byOpenBLAS:
-            how = "OpenBLAS's own choice: the CPU has no AVX"
+            how = "OpenBLAS's own choice: no AVX flags to choose by"
         case .loadedByHost:
             how = isSlowerThanBest
                 ? "OpenBLAS was loaded by the host program before MaceMD; this CPU's best is \(best ?? ""): "
@@ -118,10 +118,15 @@ extension OpenBLASLibrary {
                 return try resolve(handle, file: file, selection: .loadedByHost, best: best)
             }
         }
-        let userCore = environment["OPENBLAS_CORETYPE"].flatMap { $0.isEmpty ? nil : $0 }
+        let original = environment["OPENBLAS_CORETYPE"]
+        let userCore = original.flatMap { $0.isEmpty ? nil : $0 }
         let selection: Selection = userCore.map { .fromEnvironment($0) } ?? best.map { .fromCPUFlags($0) } ?? .byOpenBLAS
         if userCore == nil, let best { setenv("OPENBLAS_CORETYPE", best, 1) }
-        defer { if userCore == nil && best != nil { unsetenv("OPENBLAS_CORETYPE") } }
+        defer {
+            if userCore == nil && best != nil {
+                if let original { setenv("OPENBLAS_CORETYPE", original, 1) } else { unsetenv("OPENBLAS_CORETYPE") }
+            }
+        }
         var errors: [String] = []
         for file in candidateFiles {
             if let handle = dlopen(file, RTLD_NOW | RTLD_LOCAL) {
