@@ -84,6 +84,20 @@ import Testing
     }
 }
 
+@Suite struct OpenBLASMissingTests {
+    /// No OpenBLAS on the library path: one line naming the files tried and what to install.
+    @Test func missingLibraryIsOneClearLine() {
+        do {
+            _ = try OpenBLASLibrary.load(environment: [:], best: nil, files: ["libopenblas-missing.so.0"])
+            Issue.record("loading a missing library succeeded")
+        } catch {
+            let message = "\(error)"
+            #expect(message.hasPrefix("cannot load OpenBLAS (tried libopenblas-missing.so.0)"), "\(message)")
+            #expect(message.contains("libopenblas0") && !message.contains("\n"), "\(message)")
+        }
+    }
+}
+
 /// The measured ceilings the stage profile compares stages against.
 @Suite struct PeakMeasurementTests {
     /// Positive (debug builds are slow), and below a bound no core reaches (5 GHz × 64 FLOP per cycle: two AVX-512

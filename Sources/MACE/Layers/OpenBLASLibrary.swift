@@ -111,9 +111,10 @@ extension OpenBLASLibrary {
     }
 
     /// Loads OpenBLAS as described on ``OpenBLASLibrary``; `environment` is the process's
-    /// environment and `best` the core for this CPU.
-    static func load(environment: [String: String], best: String?) throws -> OpenBLASLibrary {
-        for file in candidateFiles {
+    /// environment, `best` the core for this CPU and `files` the names tried.
+    static func load(environment: [String: String], best: String?,
+                     files: [String] = candidateFiles) throws -> OpenBLASLibrary {
+        for file in files {
             if let handle = dlopen(file, RTLD_NOW | RTLD_NOLOAD) {
                 return try resolve(handle, file: file, selection: .loadedByHost, best: best)
             }
@@ -128,13 +129,13 @@ extension OpenBLASLibrary {
             }
         }
         var errors: [String] = []
-        for file in candidateFiles {
+        for file in files {
             if let handle = dlopen(file, RTLD_NOW | RTLD_LOCAL) {
                 return try resolve(handle, file: file, selection: selection, best: best)
             }
             errors.append(dlerror().map { String(cString: $0) } ?? file)
         }
-        throw OpenBLASLoadError(description: "cannot load OpenBLAS (tried \(candidateFiles.joined(separator: ", "))): "
+        throw OpenBLASLoadError(description: "cannot load OpenBLAS (tried \(files.joined(separator: ", "))): "
             + "\(errors.first ?? "not found"); install it (Debian/Ubuntu: apt-get install libopenblas0; "
             + "macOS: brew install openblas) or add its directory to LD_LIBRARY_PATH")
     }
