@@ -4,10 +4,11 @@
 The acceptance benchmark of issue #16. Three engines evaluate energy + forces of the same
 models and structures, each as a user runs it:
   * MaceMD: `macemd eval` (release build), the command-line path. Per-frame cost is the
-    marginal cost: (wall of `macemd eval` on 1 + F frames - wall on 1 frame) / F, so the
-    model load, first neighbour list and process start-up cancel. The 1-frame run is its
-    start-up time (process start to first force written). The OpenBLAS kernels it ran are
-    read from its "OpenBLAS kernels:" line.
+    marginal cost: (wall of `macemd eval` on 1 + K frames - wall on 1 frame) / K, K =
+    --macemd-frames (default 10, frames 1..F repeated), so the model load, first neighbour list
+    and process start-up cancel. The 1-frame run is its start-up time (process start to first
+    force written). The OpenBLAS kernels it ran are read from its "OpenBLAS kernels:" line.
+    `macemd eval` also computes the stress of periodic frames (the virial: a few per cent).
   * symmetrix-xl 0.1.1: its ASE calculator `Symmetrix(json, dtype=...)`, best CPU backend
     (cpu-avx512 where the CPU has AVX-512, else cpu), warmed: frame 0 is the start-up (process
     start to first force; the model-specific C++ it JIT-compiles is cached in
@@ -43,7 +44,7 @@ Virtual environments (created under --venv-dir if missing):
 
 Usage (this script needs only the standard library):
     python -m scripts.benchmarks.benchmark_symmetrix [--models small,medium] [--sizes 256,864,10000]
-        [--precisions float32,float64] [--engines macemd,symmetrix,torch] [--rounds 3] [--frames 3]
+        [--precisions float32,float64] [--engines macemd,symmetrix,torch] [--rounds 3] [--frames 3] [--macemd-frames 10]
         [--threads 2] [--venv-dir DIR] [--mace-python PYTHON] [--cache DIR] [--macemd .build/release/macemd]
 Build MaceMD first: swift build -c release --product macemd. A full run (2 models x 3 sizes x 2
 precisions x 3 engines x 3 rounds) takes hours on 2 cores; symmetrix-xl's first use of the
@@ -229,13 +230,21 @@ def read_extxyz(path) -> list:
 
 
 def macemd_round(files, structure, precision, frames, tag) -> dict:
-    """One MaceMD measurement: `macemd eval` on frame 0 alone, then on all frames."""
+    """One MaceMD measurement: `macemd eval` on frame 0 alone, then on frame 0 followed by
+    `frames` frames (frames 1..F of the structure file, repeated as needed)."""
     first = os.path.join(ARGS.cache, f"{tag}.first.xyz")
+    many_path = os.path.join(ARGS.cache, f"{tag}.many.xyz")
     with open(structure) as f:
         lines = f.read().splitlines()
     n = int(lines[0])
+    blocks = [lines[k:k + n + 2] for k in range(0, len(lines), n + 2)]
     with open(first, "w") as f:
-        f.write("\n".join(lines[:n + 2]) + "\n")
+        f.write("\n".join(blocks[0]) + "\n")
+    with open(many_path, "w") as f:
+        for k in range(frames + 1):
+            block = blocks[0] if k == 0 else blocks[1 + (k - 1) % (len(blocks) - 1)]
+            f.write("\n".join(block) + "\n")
+    structure = many_path
     env = python_env()
     base = [ARGS.macemd, "eval", "--model", files["macemd"], "--precision", precision, "--threads",
             str(ARGS.threads), "--overwrite"]
@@ -328,6 +337,9 @@ def parse(argv):
     p.add_argument("--engines", default=",".join(ENGINES))
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--frames", type=int, default=3, help="timed frames per measurement (after frame 0)")
+    p.add_argument("--macemd-frames", type=int, default=10,
+                   help="frames of MaceMD's multi-frame run (its per-frame cost is a difference of two "
+                        "process wall times: more frames, less noise)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--venv-dir", default=str(ROOT / ".build" / "bench-venvs"))
     p.add_argument("--mace-python", help="an existing mace-torch 0.3.16 python (e.g. /work/venv-ref/bin/python)")
@@ -358,8 +370,8 @@ def parse(argv):
     for e in args.engines:
         if e not in ENGINES:
             p.error(f"unknown engine '{e}' ({', '.join(ENGINES)})")
-    if args.rounds < 1 or args.frames < 1 or args.threads < 1:
-        p.error("--rounds, --frames and --threads must be >= 1")
+    if args.rounds < 1 or args.frames < 1 or args.threads < 1 or args.macemd_frames < 1:
+        p.error("--rounds, --frames, --macemd-frames and --threads must be >= 1")
     args.cache = os.path.abspath(args.cache)
     return args
 
@@ -455,7 +467,7 @@ def main(argv) -> int:
                 c["loadavg"].append(load)
                 log(f"round {r + 1}/{args.rounds} {m} {n} atoms {q}: {engine} (load {load:.1f})")
                 if engine == "macemd":
-                    result = macemd_round(files[m], structures[n], q, args.frames, tag)
+                    result = macemd_round(files[m], structures[n], q, args.macemd_frames, tag)
                 else:
                     result = python_round(engine, files[m], structures[n], q, tag, pythons)
                 result["loadavg_1min"] = load
@@ -464,7 +476,8 @@ def main(argv) -> int:
                 result.pop("forces", None)
                 c["engines"].setdefault(engine, []).append(result)
     report["cells"] = cells
-    with open(os.path.join(args.cache, "symmetrix_results.json"), "w") as f:
+    results = os.path.join(args.cache, time.strftime("symmetrix_results_%Y%m%d-%H%M%S.json"))
+    with open(results, "w") as f:
         json.dump(report, f, indent=1)
     kernels = sorted({r.get("blas", "") for c in cells for r in c["engines"].get("macemd", [])} - {""})
     loads = [x for c in cells for x in c["loadavg"]]
@@ -482,7 +495,7 @@ def main(argv) -> int:
     for c in cells:
         if c.get("torch_skipped"):
             print(f"mace-torch skipped for {c['model']} {c['atoms']} atoms {c['precision']}: {c['torch_skipped']}")
-    print(f"raw results: {os.path.join(args.cache, 'symmetrix_results.json')}")
+    print(f"raw results: {results}")
     return 0
 
 
