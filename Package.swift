@@ -3,7 +3,7 @@
 // MaceMD: molecular dynamics with MACE machine-learned interatomic potentials.
 //
 // Module map (each library module has a test target of the same name + "Tests"):
-//   CBLAS, CNetCDF   system libraries (OpenBLAS, NetCDF-C) through pkg-config
+//   CBLAS, CNetCDF   the C interfaces of OpenBLAS (loaded at run time) and NetCDF-C (pkg-config)
 //   MDCore           units, element table, Matrix3, Cell, AtomicSystem, errors
 //   MDNeighbors      linked-cell neighbour list with periodic image shifts and a Verlet skin
 //   MDPotentials     the Potential protocol, Evaluation, SumPotential, Lennard-Jones, Morse
@@ -50,9 +50,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        // OpenBLAS is loaded at run time (dlopen), after MaceMD chose its kernels: not linked.
+        .systemLibrary(name: "CBLAS"),
         .systemLibrary(
             name: "CNetCDF", pkgConfig: "netcdf",
             providers: [.apt(["libnetcdf-dev"]), .brew(["netcdf"])]),

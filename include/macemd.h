@@ -45,6 +45,14 @@ typedef struct macemd_model macemd_model;
 /* The library version, "MAJOR.MINOR.PATCH" (a static string). */
 const char *macemd_version(void);
 
+/* One line naming the OpenBLAS kernels behind the matrix products and how they were chosen,
+   e.g. "OpenBLAS kernels: Cooperlake (chosen by MaceMD from the CPU flags; ...)" (a static
+   string). libmacemd loads OpenBLAS itself with the kernels for the CPU's vector extensions
+   (AVX-512, AVX2), or respects OPENBLAS_CORETYPE; when the host process loaded OpenBLAS first,
+   its kernels are reported as they are, and macemd_load writes this line to stderr once if
+   they are slower than this CPU's best. */
+const char *macemd_blas(void);
+
 /*
  * Loads a converted MACE model (a .safetensors file from `macemd convert` or
  * scripts/conversion/mace_convert.py).

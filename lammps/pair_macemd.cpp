@@ -146,6 +146,7 @@ void PairMaceMD::coeff(int narg, char **arg)
                    "MaceMD {}: model {} (head {}, {}), r_max {} Å, {} interaction layers, ghost cutoff {} Å + "
                    "skin, {} thread(s) per rank\n",
                    macemd_version(), arg[2], head_name, precision, r_max, layers, layers * r_max, used);
+  if (comm->me == 0) utils::logmesg(lmp, "MaceMD {}\n", macemd_blas());
 }
 
 /* Threads per rank: `threads N` if given; else 0 (MACEMD_NUM_THREADS or all cores) on one rank

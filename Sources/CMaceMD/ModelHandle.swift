@@ -51,6 +51,7 @@ public func macemd_load(_ path: UnsafePointer<CChar>?, _ precision: UnsafePointe
         }
         let potential = try MACEPotential(contentsOf: URL(fileURLWithPath: file), precision: chosen, head: headName)
         let handle = try ModelHandle(potential: potential)
+        BLASReport.warnIfSlow
         out.pointee = OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
     }
 }

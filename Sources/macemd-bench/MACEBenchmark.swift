@@ -21,14 +21,19 @@ import MDPotentials
 /// Prints one JSON line on stdout with: atoms, edges (directed pairs within r_max), precision,
 /// threads, load_ms, neighbors_ms, best_ms / median_ms / mean_ms per evaluation,
 /// best_ms_per_atom / median_ms_per_atom, energy (eV), max_force (largest |F_i|, eV/Å), rss_after_load_mb
-/// (VmRSS once the model and structure are in memory), peak_rss_mb (VmHWM at the end, MiB)
-/// and peak_rss_kb_per_atom. `--output` also writes energy (eV) and forces (eV/Å, one row per
+/// (VmRSS once the model and structure are in memory), peak_rss_mb (VmHWM at the end, MiB),
+/// peak_rss_kb_per_atom, blas_core (the OpenBLAS kernels that ran, e.g. "Cooperlake") and
+/// blas (how they were chosen, see ``OpenBLASLibrary``). `--output` also writes energy (eV) and forces (eV/Å, one row per
 /// atom) of the last evaluation as JSON, for parity checks against mace-torch.
 ///
 /// `--stages` then runs `--repeats` more evaluations with a ``StageProfile`` and adds, per
 /// stage, its core-milliseconds per evaluation, share of the evaluation, GFLOP per evaluation
-/// and GFLOP/s (FLOPs over the stage's wall time, all cores), plus two ceilings: the measured
-/// speed of large matrix products on all cores (`gemm_peak_gflops`) and the nominal peak
+/// and GFLOP/s (FLOPs over the stage's wall time, all cores) and that as a fraction of the
+/// measured GEMM peak (`share_of_gemm_peak`) and of the measured SIMD peak
+/// (`share_of_simd_peak`), plus three ceilings: the speed of MaceMD's own vector loops on cached
+/// data (`simd_peak_gflops`, ``SIMDPeak``: the ceiling of the stages that do not call BLAS), the measured
+/// speed of large matrix products on all cores with the OpenBLAS kernels MACE's own products
+/// use (`gemm_peak_gflops`, measured right after the profiled runs) and the nominal peak
 /// (`nominal_peak_gflops` = cores × clock from /proc/cpuinfo × FLOP per cycle of two FMA units
 /// of the widest vectors the CPU has).
 ///
@@ -44,6 +49,7 @@ func maceBenchmark(_ arguments: [String]) throws {
     let potential = try MACEPotential(contentsOf: URL(fileURLWithPath: options.model),
                                       precision: options.precision, head: options.head)
     let loadMs = milliseconds(since: loadStart)
+    let blas = try OpenBLASLibrary.shared()
     let system = try StructureFile.read(path: options.structure).system
 
     let neighborStart = DispatchTime.now().uptimeNanoseconds
@@ -84,6 +90,7 @@ func maceBenchmark(_ arguments: [String]) throws {
         "rss_after_load_mb": Double(rssAfterLoad ?? -1) / 1024,
         "peak_rss_mb": Double(peak ?? -1) / 1024,
         "peak_rss_kb_per_atom": Double(peak ?? -1) / n,
+        "blas_core": blas.core, "blas": blas.summary,
     ]
     var fullReport = report
     if options.stages {
@@ -94,6 +101,8 @@ func maceBenchmark(_ arguments: [String]) throws {
             _ = try potential.evaluate(system, neighbors: pairs, request: .energyAndForces, profile: profile)
             wall += milliseconds(since: start)
         }
+        let peak = try GEMMPeak.measure(precision: options.precision)
+        let simdPeak = SIMDPeak.measure(precision: options.precision)
         let cores = Double(profile.cores), evaluations = Double(options.repeats)
         let totalCoreMs = wall * cores / evaluations
         var rows: [[String: Any]] = []
@@ -102,14 +111,16 @@ func maceBenchmark(_ arguments: [String]) throws {
             let coreMs = profile.seconds(stage) * 1000 / evaluations
             let gflop = profile.flops(stage) / evaluations / 1e9
             accounted += coreMs
+            let gflops = coreMs > 0 && gflop > 0 ? gflop / (coreMs / cores / 1000) : 0
             rows.append(["stage": stage.rawValue, "core_ms": coreMs, "share": coreMs / totalCoreMs, "gflop": gflop,
-                         "gflops": coreMs > 0 && gflop > 0 ? gflop / (coreMs / cores / 1000) : 0])
+                         "gflops": gflops, "share_of_gemm_peak": gflops / peak, "share_of_simd_peak": gflops / simdPeak])
         }
         rows.append(["stage": "outside the model (edge list, forces)", "core_ms": totalCoreMs - accounted,
                      "share": (totalCoreMs - accounted) / totalCoreMs, "gflop": 0, "gflops": 0])
         fullReport["stages"] = rows
         fullReport["stages_wall_ms"] = wall / evaluations
-        fullReport["gemm_peak_gflops"] = GEMMPeak.measure(precision: options.precision)
+        fullReport["gemm_peak_gflops"] = peak
+        fullReport["simd_peak_gflops"] = simdPeak
         fullReport["nominal_peak_gflops"] = nominalPeakGFLOPS(precision: options.precision, cores: profile.cores)
     }
     let line = try JSONSerialization.data(withJSONObject: fullReport, options: [.sortedKeys])

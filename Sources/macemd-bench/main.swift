@@ -4,6 +4,7 @@
 //   swift run -c release macemd-bench thermostats    long NVT statistics on Lennard-Jones argon
 //   swift run -c release macemd-bench nve-drift      NVE energy drift vs. time step
 //   swift run -c release macemd-bench npt            NPT barostats against LJ argon's equation of state
+//   swift run -c release macemd-bench blas           the OpenBLAS kernels in use and their GFLOP/s
 //
 // Each benchmark lives in its own file as a function registered below.
 import Foundation
@@ -14,6 +15,7 @@ let benchmarks: [String: (description: String, run: ([String]) throws -> Void)] 
     "nve-drift": ("NVE energy drift and fluctuation vs. time step on LJ argon", nveDriftStatistics),
     "npt": ("NPT barostats (C-rescale, Berendsen) against LJ argon's NVT equation of state", nptStatistics),
     "mace": ("MACE energy+forces time and peak memory on one structure (see MACEBenchmark.swift)", maceBenchmark),
+    "blas": ("the OpenBLAS kernels MaceMD runs, dgemm/sgemm and own-SIMD-loop GFLOP/s (see BLASBenchmark.swift)", blasBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -44,6 +44,7 @@ struct EvalCommand: ParsableCommand {
             let mace = try loadModel(model, precision: precision, head: modelOptions.head,
                                      threads: try modelOptions.resolvedThreads())
             say(ModelChoice.summary(mace, path: model))
+            say(try OpenBLASLibrary.shared().summary)
             let potential = FiniteCheckedPotential(mace)
             let metadata = ModelChoice.metadata(mace, path: model).sorted { $0.key < $1.key }
             let frames = try StructureFile.readAll(path: input)

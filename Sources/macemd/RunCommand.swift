@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MACE
 import MDIO
 import MDRunFile
 import MDSimulation
@@ -53,6 +54,7 @@ struct RunCommand: ParsableCommand {
                                          threads: try modelOptions.resolvedThreads())
             let mace = try choice.load()
             say(ModelChoice.summary(mace, path: choice.path))
+            say(try OpenBLASLibrary.shared().summary)
             let potential = FiniteCheckedPotential(mace)
             let interrupt = InterruptSignal.install { signal in
                 let name = InterruptSignal.name(signal)

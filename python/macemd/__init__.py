@@ -3,7 +3,7 @@
     from macemd import MaceMDCalculator
     atoms.calc = MaceMDCalculator("model.safetensors", precision="float64")
 """
-from ._library import MaceMDError, library_path, version
+from ._library import MaceMDError, blas, library_path, version
 from .calculator import MaceMDCalculator
 
-__all__ = ["MaceMDCalculator", "MaceMDError", "library_path", "version"]
+__all__ = ["MaceMDCalculator", "MaceMDError", "blas", "library_path", "version"]

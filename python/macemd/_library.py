@@ -33,6 +33,7 @@ def lib():
     err = [c_char_p, c_size_t]
     sig = {
         "macemd_version": (c_char_p, []),
+        "macemd_blas": (c_char_p, []),
         "macemd_load": (c_int, [c_char_p, c_char_p, c_char_p, POINTER(c_void_p)] + err),
         "macemd_free": (None, [c_void_p]),
         "macemd_cutoff": (c_int, [c_void_p, dp]),
@@ -68,3 +69,9 @@ def check(status, what):
 def version():
     """The version of the loaded libmacemd."""
     return lib().macemd_version().decode()
+
+
+def blas():
+    """One line naming the OpenBLAS kernels libmacemd's matrix products run on, and how they
+    were chosen (e.g. "OpenBLAS kernels: Cooperlake (chosen by MaceMD from the CPU flags; ...)")."""
+    return lib().macemd_blas().decode()

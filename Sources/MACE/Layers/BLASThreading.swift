@@ -1,5 +1,3 @@
-import CBLAS
-
 /// How the evaluator shares the cores with BLAS.
 ///
 /// MaceMD parallelises an evaluation itself (``Parallel``: blocks of edges and of nodes, each
@@ -8,8 +6,10 @@ import CBLAS
 /// cores (measured: a third of the time spent spinning and yielding). This is a setting of the
 /// OpenBLAS library, so it holds for the whole process.
 enum BLASThreading {
-    /// Makes every OpenBLAS call run on its calling thread.
-    static func runOnCallingThread() {
-        openblas_set_num_threads(1)
+    /// Loads OpenBLAS if it is not yet loaded (``OpenBLASLibrary``) and makes every OpenBLAS
+    /// call run on its calling thread.
+    /// - Throws: ``OpenBLASLoadError`` when OpenBLAS cannot be loaded.
+    static func runOnCallingThread() throws {
+        try OpenBLASLibrary.shared().runOnCallingThread()
     }
 }

@@ -6,8 +6,8 @@ import Foundation
 /// call, as in an evaluation) for about `seconds`.
 public enum GEMMPeak {
     /// Measured GFLOP/s of all cores together (2n³ operations per product).
-    public static func measure(precision: MACEPrecision, size n: Int = 1024, seconds: Double = 1) -> Double {
-        BLASThreading.runOnCallingThread()
+    public static func measure(precision: MACEPrecision, size n: Int = 1024, seconds: Double = 1) throws -> Double {
+        try BLASThreading.runOnCallingThread()
         switch precision {
         case .float32: return measure(Float.self, n: n, seconds: seconds)
         case .float64: return measure(Double.self, n: n, seconds: seconds)

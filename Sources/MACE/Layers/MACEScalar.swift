@@ -1,7 +1,7 @@
 import CBLAS
 
 /// The scalar types the MACE evaluator runs in (`Float`, `Double`): the elementary functions
-/// of ``MACEFloat`` plus the dense matrix product of BLAS.
+/// of ``MACEFloat`` plus the dense matrix product of BLAS (OpenBLAS, see ``OpenBLASLibrary``).
 public protocol MACEScalar: MACEFloat {
     /// C ← α·op(A)·op(B) + β·C for row-major matrices (BLAS `?gemm`).
     ///
@@ -19,8 +19,10 @@ extension Double: MACEScalar {
                             a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
         guard m > 0, n > 0, k > 0 else { return }
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        OpenBLASLibrary.loadedForGEMM.dgemm(
+            MACEMD_CBLAS_ROW_MAJOR, transA ? MACEMD_CBLAS_TRANS : MACEMD_CBLAS_NO_TRANS,
+            transB ? MACEMD_CBLAS_TRANS : MACEMD_CBLAS_NO_TRANS,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
 
@@ -29,7 +31,9 @@ extension Float: MACEScalar {
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard m > 0, n > 0, k > 0 else { return }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        OpenBLASLibrary.loadedForGEMM.sgemm(
+            MACEMD_CBLAS_ROW_MAJOR, transA ? MACEMD_CBLAS_TRANS : MACEMD_CBLAS_NO_TRANS,
+            transB ? MACEMD_CBLAS_TRANS : MACEMD_CBLAS_NO_TRANS,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }

@@ -104,6 +104,6 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         guard let firstLayer = layers.first, firstLayer.inputDimension == embed.dimOut else {
             throw MACEError.invalidModel("the node embedding does not match the first interaction")
         }
-        BLASThreading.runOnCallingThread()
+        try BLASThreading.runOnCallingThread()
     }
 }
