@@ -40,7 +40,9 @@ Traps handled: physicsml's `tp_out_irreps_with_instructions` (modules/irreps_too
 sort the conv_tp instructions by output slot as mace-torch does, so the radial MLP's output
 columns are permuted to follow the sorted order; the U matrices are stored parameters (an older
 coupling basis than mace-torch's) and are copied; scale/shift are float32 buffers (their float32
-values are written exactly); the radial MLP is fixed at [64, 64, 64] and read as built.
+values are written exactly); the radial MLP is fixed at [64, 64, 64] and read as built;
+physicsml's float64 model contracts with float32-rounded Wigner-3j buffers (e3nn's compiled
+`_w3j_*`), which are copied as `__e3nn__.w3j_*`.
 
 Refused (exit 4, the message names the option): bond features (num_edge_feats > 0 or
 featurisation bond_features), extra atom features (num_node_feats > num_elements or
@@ -430,8 +432,18 @@ def convert(model_dir: str, output: str, head) -> dict:
             modules[entry["batch_norm"]] = describe_batch_norm(body.batch_norms[t], entry["batch_norm"], tensors)
             adapters.append(entry)
 
+    # e3nn's compiled tensor products keep the Wigner-3j of paths without an l = 0 member as
+    # buffers `..._w3j_{l1}_{l2}_{l3}`, built in physicsml's float32 default dtype and widened by
+    # .double(): physicsml's float64 model contracts with those float32-rounded values (6e-9 off
+    # the exact ones), so they are copied; paths with an l = 0 member use e3nn's specialised
+    # code, which is exact (o3.wigner_3j in float64).
+    own = {}
+    for key, value in module.state_dict().items():
+        if "._w3j_" in key:
+            own[tuple(int(x) for x in key.rsplit("._w3j_", 1)[1].split("_"))] = value.detach().double()
     for (l1, l2, l3) in sorted(w3j):
-        tensors[f"{W3J_PREFIX}{l1}_{l2}_{l3}"] = o3.wigner_3j(l1, l2, l3, dtype=torch.float64)
+        exact = o3.wigner_3j(l1, l2, l3, dtype=torch.float64)
+        tensors[f"{W3J_PREFIX}{l1}_{l2}_{l3}"] = own.get((l1, l2, l3), exact)
     scale = float(readout_head.scale_shift.scale.item())
     shift = float(readout_head.scale_shift.shift.item())
     hidden = (body.interactions[1].linear_node_feats.irreps_in if n_inter > 1
