@@ -100,8 +100,10 @@ public struct MACEModel<T: MACEScalar>: Sendable {
             try InteractionLayer(index: $0.offset, className: $0.element, config: root, tensors: tensors, elementCount: zs.count)
         }
         extensions = try LayerExtension.load(root, tensors: tensors, layerCount: layers.count)
-        for (layer, ext) in zip(layers, extensions) where ext != nil && ext!.dimension != layer.outputDimension {
-            throw MACEError.invalidModel("physicsml SSF/adapter stage does not match its layer's output irreps")
+        for (t, (layer, ext)) in zip(layers, extensions).enumerated() {
+            if let ext, ext.dimension != layer.outputDimension {
+                throw MACEError.invalidModel("layer \(t): the physicsml SSF/adapter stage does not match the layer's output irreps")
+            }
         }
         let readoutCount = try root["readouts"].array().count
         readouts = try (0..<readoutCount).map {
