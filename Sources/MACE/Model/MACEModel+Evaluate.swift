@@ -84,9 +84,10 @@ extension MACEModel {
     private func computeLayers(_ h0: Buffer<T>, _ context: PassContext<T>) -> [LayerTape<T>] {
         var tapes: [LayerTape<T>] = []
         var h = h0
-        for layer in layers {
+        for (layer, ext) in zip(layers, extensions) {
             let tape = LayerTape<T>(input: h)
             layer.forward(context, tape: tape)
+            ext?.forward(context, tape: tape)
             tapes.append(tape)
             h = tape.output
         }
@@ -141,7 +142,8 @@ extension MACEModel {
         let dSH = c.workspace.buffer(c.edgeCount * c.shCount)
         let dRadial = c.workspace.buffer(c.edgeCount * c.radialCount)
         for t in stride(from: layers.count - 1, through: 0, by: -1) {
-            layers[t].backward(c, tape: tapes[t], gradient: dOut[t], inputGradient: t > 0 ? dOut[t - 1] : nil,
+            let g = extensions[t]?.backward(c, tape: tapes[t], gradient: dOut[t], inputGradient: t > 0 ? dOut[t - 1] : nil) ?? dOut[t]
+            layers[t].backward(c, tape: tapes[t], gradient: g, inputGradient: t > 0 ? dOut[t - 1] : nil,
                                dSH: dSH, dRadial: dRadial)
         }
         return (dSH, dRadial)

@@ -16,6 +16,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     /// ZBL pair repulsion (mace `pair_repulsion_fn`), if the model has one.
     let repulsion: ZBLRepulsion<T>?
     let layers: [InteractionLayer<T>]
+    /// physicsml's SSF or adapter stage after each layer (all nil for other models).
+    let extensions: [LayerExtension<T>?]
     let readouts: [Readout<T>]
     /// Reused work arrays (a cache: it never changes results).
     let workspaces = WorkspacePool<T>()
@@ -96,6 +98,12 @@ public struct MACEModel<T: MACEScalar>: Sendable {
         }
         layers = try config.interactionClasses.enumerated().map {
             try InteractionLayer(index: $0.offset, className: $0.element, config: root, tensors: tensors, elementCount: zs.count)
+        }
+        extensions = try LayerExtension.load(root, tensors: tensors, layerCount: layers.count)
+        for (t, (layer, ext)) in zip(layers, extensions).enumerated() {
+            if let ext, ext.dimension != layer.outputDimension {
+                throw MACEError.invalidModel("layer \(t): the physicsml SSF/adapter stage does not match the layer's output irreps")
+            }
         }
         let readoutCount = try root["readouts"].array().count
         readouts = try (0..<readoutCount).map {

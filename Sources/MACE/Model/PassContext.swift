@@ -45,6 +45,8 @@ final class LayerTape<T: MACEScalar> {
     var contractionIn: Buffer<T>! = nil
     /// h' = Linear_p(B(A)) (+ SkipTP(h)), the layer's output.
     var output: Buffer<T>! = nil
+    /// What a ``LayerExtension`` keeps for its reverse pass (empty for ordinary models).
+    var extensionCache: [Buffer<T>] = []
     init(input: Buffer<T>) { self.input = input }
 }
 
