@@ -18,10 +18,11 @@ public struct ModelConverter: Sendable {
     /// Converts `input` (a model of any ``ModelSource``, recognised by its content) to `output`
     /// (safetensors). Nothing is written when the conversion fails.
     /// - Parameter head: the head to select in a multi-head model (nil: the default head).
-    /// - Returns: the framework the source was recognised as.
+    /// - Returns: the framework the source was recognised as, and what the converter reported
+    ///   (e.g. the head kept, parts of the source left out).
     /// - Throws: ``ModelConversionError`` with the converter's own one-line message.
     @discardableResult
-    public func convert(input: URL, output: URL, head: String? = nil) throws -> ModelSource {
+    public func convert(input: URL, output: URL, head: String? = nil) throws -> ModelConversion {
         let source = try ModelSource.detect(input)
         guard ModelConverter.scripts[source.converterScript] != nil else {
             throw ModelConversionError.unsupportedSource(source)
@@ -53,12 +54,22 @@ public struct ModelConverter: Sendable {
         process.waitUntilExit()
         let message = errorText.split(separator: "\n").last.map(String.init) ?? ""
         switch process.terminationStatus {
-        case 0: return source
+        case 0:
+            let lines = errorText.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            return ModelConversion(source: source, messages: lines)
         case 3: throw ModelConversionError.frameworkMissing(source, python: python, message: message)
         case 127: throw ModelConversionError.pythonNotFound(python)
         default: throw ModelConversionError.failed(status: process.terminationStatus, message: message)
         }
     }
+}
+
+/// What a successful conversion did.
+public struct ModelConversion: Sendable, Equatable {
+    /// The framework the source was recognised as.
+    public var source: ModelSource
+    /// The converter's report, one line each (what was written, what was left out and why).
+    public var messages: [String]
 }
 
 /// Why a model conversion failed.

@@ -42,9 +42,11 @@ struct ConvertCommand: ParsableCommand {
         do {
             try ExistingOutput.check(output, overwrite: overwrite)
             let threads = try ThreadCount.resolve(option: threads)
-            try ModelConverter(python: python, threads: threads).convert(
+            let conversion = try ModelConverter(python: python, threads: threads).convert(
                 input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), head: head)
-            print("wrote \(output)")
+            // The converter's own report (head kept, parts left out): the user must see it.
+            for line in conversion.messages { print(line) }
+            print("wrote \(output) (from a \(conversion.source.rawValue) model)")
         } catch {
             failAndExit(error)
         }
