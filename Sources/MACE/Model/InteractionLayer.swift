@@ -71,6 +71,9 @@ struct InteractionLayer<T: MACEScalar>: Sendable {
     /// is the element embedding), which lets its edge stages fold the sender elements
     /// (``senderFoldingNetwork``).
     let readsElementFeatures: Bool
+    /// The folded output weights W^z of ``senderFoldingNetwork`` per element, built at the first
+    /// evaluation that meets the element (a cache: it never changes results).
+    let senderFoldedWeights = ElementTables<T>()
 
     init(index t: Int, className: String, config root: JSONNode, tensors: ModelTensors, elementCount: Int) throws {
         let m = root["modules"]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The edge stages of the first interaction with the radial MLP's output layer moved after the
 /// sum over neighbours (exact: the same sums, reassociated).
 ///
@@ -74,8 +76,8 @@ struct SenderFolding<T: MACEScalar> {
     let shCount: Int, hidden: Int
     /// S per node: slots × (L+1)² × hidden.
     var width: Int { slotCount * shCount * hidden }
-    /// W^z, slots × hidden × weights.
-    let weights: [T]
+    /// W^z per slot, hidden × weights.
+    let weights: [[T]]
     let weightCount: Int
     let dimOut: Int
     let instructions: [ConvolutionTensorProduct<T>.Instruction]
@@ -96,18 +98,20 @@ struct SenderFolding<T: MACEScalar> {
         weightCount = nw
         dimOut = conv.irrepsOut.dimension
         instructions = conv.instructions
-        let w = net.outputWeights
-        var folded = [T](repeating: 0, count: representative.count * hidden * nw)
-        for (s, node) in representative.enumerated() {
-            let x = up.pointer + node * dUp
-            for ins in conv.instructions {
-                for a in 0..<hidden {
-                    let row = (s * hidden + a) * nw + ins.weightOffset
-                    for k in 0..<ins.mul { folded[row + k] = w[a * nw + ins.weightOffset + k] * x[ins.inOffset + k] }
+        let hid = hidden
+        weights = representative.map { node in
+            layer.senderFoldedWeights.table(c.elements[node]) {
+                let w = net.outputWeights, x = up.pointer + node * dUp
+                var folded = [T](repeating: 0, count: hid * nw)
+                for ins in conv.instructions {
+                    for a in 0..<hid {
+                        let row = a * nw + ins.weightOffset
+                        for k in 0..<ins.mul { folded[row + k] = w[row + k] * x[ins.inOffset + k] }
+                    }
                 }
+                return folded
             }
         }
-        weights = folded
         hiddenFlopsPerRow = net.layers.dropLast().reduce(0) { $0 + 2 * Double($1.inputs * $1.outputs) }
     }
 
@@ -129,13 +133,13 @@ struct SenderFolding<T: MACEScalar> {
     /// m_{i,c,m3} += coef S_{i,z,m2} W^z_c for every node, slot and entry (matrix products over node chunks).
     func messages(from sums: Buffer<T>, into m: Buffer<T>, nodes n: Int) {
         let width = self.width, nw = weightCount, dMid = dimOut, hid = hidden, shCount = shCount, slots = slotCount
-        weights.withUnsafeBufferPointer { w in
-            Parallel.forChunks(n, grain: 32) { chunk in
-                for s in 0..<slots {
+        Parallel.forChunks(n, grain: 32) { chunk in
+            for s in 0..<slots {
+                weights[s].withUnsafeBufferPointer { w in
                     forEachEntry { coef, shIndex, outRow, woff, mul in
                         T.gemm(transA: false, transB: false, m: chunk.count, n: mul, k: hid, alpha: coef,
                                a: sums.pointer + chunk.lowerBound * width + (s * shCount + shIndex) * hid, lda: width,
-                               b: w.baseAddress! + s * hid * nw + woff, ldb: nw,
+                               b: w.baseAddress! + woff, ldb: nw,
                                beta: 1, c: m.pointer + chunk.lowerBound * dMid + outRow, ldc: dMid)
                     }
                 }
@@ -146,18 +150,36 @@ struct SenderFolding<T: MACEScalar> {
     /// ∂E/∂S_{i,z,m2} += coef ∂E/∂m_{i,c,m3} (W^z_c)ᵀ for every node, slot and entry.
     func sumsGradient(from dM: Buffer<T>, into dS: Buffer<T>, nodes n: Int) {
         let width = self.width, nw = weightCount, dMid = dimOut, hid = hidden, shCount = shCount, slots = slotCount
-        weights.withUnsafeBufferPointer { w in
-            Parallel.forChunks(n, grain: 32) { chunk in
-                for s in 0..<slots {
+        Parallel.forChunks(n, grain: 32) { chunk in
+            for s in 0..<slots {
+                weights[s].withUnsafeBufferPointer { w in
                     forEachEntry { coef, shIndex, outRow, woff, mul in
                         T.gemm(transA: false, transB: true, m: chunk.count, n: hid, k: mul, alpha: coef,
                                a: dM.pointer + chunk.lowerBound * dMid + outRow, lda: dMid,
-                               b: w.baseAddress! + s * hid * nw + woff, ldb: nw,
+                               b: w.baseAddress! + woff, ldb: nw,
                                beta: 1, c: dS.pointer + chunk.lowerBound * width + (s * shCount + shIndex) * hid, ldc: width)
                     }
                 }
             }
         }
+    }
+}
+
+/// Tables per model element, built on first use (thread-safe).
+final class ElementTables<T: MACEScalar>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tables: [Int: [T]] = [:]
+
+    init() {}
+
+    /// The table of element index `z`, made by `build` if there is none yet.
+    func table(_ z: Int, build: () -> [T]) -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let t = tables[z] { return t }
+        let t = build()
+        tables[z] = t
+        return t
     }
 }
 
