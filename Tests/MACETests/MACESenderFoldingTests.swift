@@ -26,6 +26,8 @@ import Testing
         let index = Dictionary(uniqueKeysWithValues: model.config.atomicNumbers.enumerated().map { ($0.element, $0.offset) })
         let elements = system.atomicNumbers.map { index[$0]! }
         #expect(Set(elements).count > 1)
+        let net = try #require(model.layers[0].senderFoldingNetwork)
+        #expect(SenderFolding.fits(slots: Set(elements).count, layer: model.layers[0], net: net, shCount: model.sphericalHarmonics.count))
         let reference = model.energy(elements: elements, graph: graph, gradients: true, foldsSenderElements: false)
         for schedule in [EdgeSchedule.automatic, .blocked] {
             let folded = model.energy(elements: elements, graph: graph, gradients: true, schedule: schedule)
@@ -42,5 +44,18 @@ import Testing
                 #expect((d * d).sum().squareRoot() <= 1e-11 * max(1, scale), "\(kind) \(schedule) atom \(i)")
             }
         }
+    }
+}
+
+extension MACESenderFoldingTests {
+    /// S per node may take four times the memory of the messages (or 8192 scalars): a model
+    /// shaped like MACE-MP-0 (128 channels, l ≤ 3, hidden 64) folds up to 8 elements present.
+    @Test func foldingMemoryRule() throws {
+        let model = try MACEModel<Double>(file: try SafetensorsFile(contentsOf: MACEFixtures.modelURL("mp0_small")))
+        let layer = model.layers[0], net = try #require(layer.senderFoldingNetwork)
+        let perSlot = model.sphericalHarmonics.count * net.hiddenCount
+        let limit = max(4 * layer.convolution.irrepsOut.dimension, 8192) / perSlot
+        #expect(SenderFolding.fits(slots: limit, layer: layer, net: net, shCount: model.sphericalHarmonics.count))
+        #expect(!SenderFolding.fits(slots: limit + 1, layer: layer, net: net, shCount: model.sphericalHarmonics.count))
     }
 }

@@ -33,8 +33,7 @@ extension InteractionLayer {
 
     /// Forward edge stages with the sender elements folded: messages (nodes × dim(irreps_mid),
     /// zero on entry) ← m of eq. (8). `up` is h̃ = Linear_up(h), one row per node.
-    func forwardFoldedEdges(_ c: PassContext<T>, net: FullyConnectedNet<T>, up: Buffer<T>, messages: Buffer<T>) {
-        let fold = SenderFolding(self, c, net: net, up: up)
+    func forwardFoldedEdges(_ c: PassContext<T>, _ fold: SenderFolding<T>, net: FullyConnectedNet<T>, messages: Buffer<T>) {
         let sums = c.workspace.buffer(c.nodeCount * fold.width)
         let plan = EdgeBlockPlan(c, sums: .atReceivers, usesPairs: usesPairs(c, width: fold.width))
         let split = c.timer.map { _ in StageProfile.Split() }
@@ -47,11 +46,10 @@ extension InteractionLayer {
         c.timer?.ended(.radialMLP, flops: Double(c.nodeCount) * fold.flopsPerNode)
     }
 
-    /// Reverse mode of ``forwardFoldedEdges(_:net:up:messages:)`` given dM = ∂E/∂m: adds ∂E/∂Y to
+    /// Reverse mode of ``forwardFoldedEdges(_:_:net:messages:)`` given dM = ∂E/∂m: adds ∂E/∂Y to
     /// dSH, ∂E/∂B to dRadial and ∂E/∂f to `c.dCutoff`; the MLP's hidden layers are recomputed.
-    func backwardFoldedEdges(_ c: PassContext<T>, net: FullyConnectedNet<T>, up: Buffer<T>, dM: Buffer<T>,
+    func backwardFoldedEdges(_ c: PassContext<T>, _ fold: SenderFolding<T>, net: FullyConnectedNet<T>, dM: Buffer<T>,
                              dSH: Buffer<T>, dRadial: Buffer<T>) {
-        let fold = SenderFolding(self, c, net: net, up: up)
         let dSums = c.workspace.buffer(c.nodeCount * fold.width)
         fold.sumsGradient(from: dM, into: dSums, nodes: c.nodeCount)
         c.timer?.ended(.backwardRadialMLP, flops: Double(c.nodeCount) * fold.flopsPerNode)
@@ -83,13 +81,23 @@ struct SenderFolding<T: MACEScalar> {
     let instructions: [ConvolutionTensorProduct<T>.Instruction]
     let hiddenFlopsPerRow: Double
 
-    init(_ layer: InteractionLayer<T>, _ c: PassContext<T>, net: FullyConnectedNet<T>, up: Buffer<T>) {
+    /// Whether S for `slots` elements present fits the memory rule: per node at most four times
+    /// the messages or 8192 scalars (so small models always fold); otherwise (many elements in
+    /// one system) the layer runs per edge and the peak memory stays that of the messages.
+    static func fits(slots: Int, layer: InteractionLayer<T>, net: FullyConnectedNet<T>, shCount: Int) -> Bool {
+        slots * shCount * net.hiddenCount <= max(4 * layer.convolution.irrepsOut.dimension, 8192)
+    }
+
+    /// The tables for the nodes of `c`, with `up` = h̃ = Linear_up(h) one row per node; nil when
+    /// S does not fit (``fits(slots:layer:net:shCount:)``).
+    init?(_ layer: InteractionLayer<T>, _ c: PassContext<T>, net: FullyConnectedNet<T>, up: Buffer<T>) {
         let elementCount = (c.elements.max() ?? -1) + 1
         var slot = [Int](repeating: -1, count: elementCount), representative: [Int] = []
         for (i, z) in c.elements.enumerated() where slot[z] < 0 {
             slot[z] = representative.count
             representative.append(i)
         }
+        guard Self.fits(slots: representative.count, layer: layer, net: net, shCount: c.shCount) else { return nil }
         self.slot = slot
         slotCount = representative.count
         shCount = c.shCount
