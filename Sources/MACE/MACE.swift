@@ -12,6 +12,7 @@
 /// | interaction + product layer (stage list, forward and reverse) | eqs. 7–12 | `Model/InteractionLayer+Forward.swift`, `+Backward.swift` |
 /// | radial MLP | eq. 7 | `Layers/EdgeNetwork.swift`, `Layers/FullyConnectedNet.swift`, `Layers/LayerNormMLP.swift` |
 /// | edge stages (MLP + convolution, summed over neighbours) | eqs. 7–8 | `Model/EdgeStages.swift`, `Model/EdgeBlocks.swift`, `Model/EdgePairing.swift` |
+/// | first layer's edge stages with the sender elements folded into the MLP's output layer | eqs. 7–8 | `Model/SenderElementFolding.swift` |
 /// | linear_up, linear, product linear | eqs. 8, 11 | `Layers/EquivariantLinear.swift` |
 /// | channel-wise tensor product | eq. 8 | `Layers/ConvolutionTensorProduct.swift` |
 /// | self-connection (skip_tp) | eq. 12 | `Layers/ElementLinear.swift` |

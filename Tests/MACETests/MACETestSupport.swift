@@ -15,9 +15,10 @@ extension EdgeGraph {
 extension MACEModel {
     /// Energy and ∂E/∂r per edge of a whole system (every node owned), with the test switches.
     func energy(elements: [Int], graph: EdgeGraph, gradients: Bool, schedule: EdgeSchedule = .automatic,
+                foldsSenderElements: Bool = true,
                 probe: ((String, [Double]) -> Void)? = nil) -> (energy: Double, edgeGradients: [SIMD3<Double>]) {
         let out = evaluate(elements: elements, graph: graph, owned: nil, gradients: gradients,
-                           options: EvaluationOptions(schedule: schedule, probe: probe))
+                           options: EvaluationOptions(schedule: schedule, foldsSenderElements: foldsSenderElements, probe: probe))
         return (out.energy, out.edgeGradients)
     }
 }

@@ -73,15 +73,17 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
         instructions.reduce(0) { $0 + Double(5 * $1.inDimension * $1.mul + 4 * $1.entries.count * $1.mul) }
     }
 
-    /// Scalars of scratch space the per-edge kernels need (two d1 × mul arrays).
+    /// Scalars of scratch space the per-edge kernels need (two d1 × mul arrays, then one
+    /// coefficient per Wigner entry of an instruction).
     var scratchCount: Int {
-        instructions.map { 2 * $0.inDimension * $0.mul }.max() ?? 0
+        instructions.map { 2 * $0.inDimension * $0.mul + $0.entries.count }.max() ?? 0
     }
 
     /// out += φ(x, Y, w) for one edge: x the sender's features (irrepsIn), Y the harmonics,
     /// w the edge's weights (`weightCount`), out the receiver's message (irrepsOut).
     /// With (wx)_{m1,u} = w_u x_{m1,u} formed once per instruction, each Wigner entry costs one
-    /// multiply-add per channel.
+    /// multiply-add per channel; the entries of one output row m3 are summed in registers and
+    /// the row is read and written once (``ConvolutionKernels/groups``).
     @inline(__always)
     func accumulate(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, into out: UnsafeMutablePointer<T>,
                     scratch: UnsafeMutablePointer<T>) {
@@ -93,9 +95,13 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
                 let xi = x + ins.inOffset + m1 * u, wx = scratch + m1 * u
                 for k in 0..<u { wx[k] = wi[k] * xi[k] }
             }
-            for t in ins.entries {
-                let e = table.entries[t]
-                axpy(e.coefficient * sh[e.shIndex], scratch + e.scratchRow, out + e.outRow, count: u)
+            // a_t = c_t Y_{m2(t)}, after the wx rows.
+            let a = scratch + ins.inDimension * u, first = ins.entries.lowerBound
+            for t in ins.entries { let e = table.entries[t]; a[t - first] = e.coefficient * sh[e.shIndex] }
+            for g in ins.groups {
+                let group = table.groups[g]
+                sumRows(coefficients: a + (group.entries.lowerBound - first), entries: table.entries + group.entries.lowerBound,
+                        count: group.entries.count, rows: scratch, into: out + group.outRow, length: u)
             }
         }
     }
@@ -139,6 +145,13 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
 final class ConvolutionKernels<T: MACEScalar>: @unchecked Sendable {
     struct Instruction {
         var inOffset: Int, mul: Int, weightOffset: Int, inDimension: Int
+        /// The instruction's entries, ordered by output row, and their groups by output row.
+        var entries: Range<Int>
+        var groups: Range<Int>
+    }
+    /// The entries of one instruction that write one output row.
+    struct Group {
+        var outRow: Int
         var entries: Range<Int>
     }
     struct Entry {
@@ -149,29 +162,40 @@ final class ConvolutionKernels<T: MACEScalar>: @unchecked Sendable {
     let instructions: UnsafeMutablePointer<Instruction>
     let instructionCount: Int
     let entries: UnsafeMutablePointer<Entry>
+    let groups: UnsafeMutablePointer<Group>
 
     init(_ list: [ConvolutionTensorProduct<T>.Instruction]) {
         var flat: [Entry] = []
         var rows: [Instruction] = []
+        var runs: [Group] = []
         for ins in list {
-            let first = flat.count
-            for e in ins.entries {
-                flat.append(Entry(shIndex: ins.shOffset + e.m2, outRow: ins.outOffset + e.m3 * ins.mul,
+            let first = flat.count, firstGroup = runs.count
+            let sorted = ins.entries.sorted { ($0.m3, $0.m1, $0.m2) < ($1.m3, $1.m1, $1.m2) }
+            for e in sorted {
+                let outRow = ins.outOffset + e.m3 * ins.mul
+                if runs.count == firstGroup || runs[runs.count - 1].outRow != outRow {
+                    runs.append(Group(outRow: outRow, entries: flat.count..<flat.count))
+                }
+                flat.append(Entry(shIndex: ins.shOffset + e.m2, outRow: outRow,
                                   scratchRow: e.m1 * ins.mul, coefficient: e.coefficient))
+                runs[runs.count - 1].entries = runs[runs.count - 1].entries.lowerBound..<flat.count
             }
             rows.append(Instruction(inOffset: ins.inOffset, mul: ins.mul, weightOffset: ins.weightOffset,
-                                    inDimension: ins.inDimension, entries: first..<flat.count))
+                                    inDimension: ins.inDimension, entries: first..<flat.count, groups: firstGroup..<runs.count))
         }
         instructionCount = rows.count
         instructions = .allocate(capacity: max(rows.count, 1))
         instructions.initialize(from: rows, count: rows.count)
         entries = .allocate(capacity: max(flat.count, 1))
         entries.initialize(from: flat, count: flat.count)
+        groups = .allocate(capacity: max(runs.count, 1))
+        groups.initialize(from: runs, count: runs.count)
     }
 
     deinit {
         instructions.deallocate()
         entries.deallocate()
+        groups.deallocate()
     }
 }
 
@@ -188,6 +212,30 @@ func axpy<T: MACEScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointe
         k += 8
     }
     while k < count { y[k] += a * x[k]; k += 1 }
+}
+
+/// y_k += Σ_t a_t·rows[scratchRow_t + k] for `length` scalars, eight at a time: the terms of one
+/// output row summed in registers, y read and written once.
+@inline(__always)
+func sumRows<T: MACEScalar>(coefficients a: UnsafePointer<T>, entries: UnsafePointer<ConvolutionKernels<T>.Entry>, count: Int,
+                            rows: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, length: Int) {
+    if count == 1 { axpy(a[0], rows + entries[0].scratchRow, y, count: length); return }
+    let rr = UnsafeRawPointer(rows), ry = UnsafeMutableRawPointer(y), stride = MemoryLayout<T>.stride
+    var k = 0
+    while k + 8 <= length {
+        var acc = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
+        for t in 0..<count {
+            acc += SIMD8<T>(repeating: a[t]) * rr.loadUnaligned(fromByteOffset: (entries[t].scratchRow + k) * stride, as: SIMD8<T>.self)
+        }
+        ry.storeBytes(of: acc, toByteOffset: k * stride, as: SIMD8<T>.self)
+        k += 8
+    }
+    while k < length {
+        var s = y[k]
+        for t in 0..<count { s += a[t] * rows[entries[t].scratchRow + k] }
+        y[k] = s
+        k += 1
+    }
 }
 
 /// y_k += a·x_k and returns Σ_k d_k x_k, reading x once, for `count` scalars.

@@ -48,47 +48,75 @@ struct FullyConnectedNet<T: MACEScalar>: Sendable {
         init() {}
     }
 
+    /// Width of the last hidden layer (the output layer's input).
+    var hiddenCount: Int { layers[layers.count - 1].inputs }
+
+    /// The output layer's weights W^L (hiddenCount × outputCount, 1/√(fan-in) folded in): out = h^{L−1} W^L.
+    var outputWeights: [T] { layers[layers.count - 1].weights }
+
     /// out (rows × outputCount) ← MLP(input (rows × inputCount)); fills `cache` for ``backward``.
     func forward(_ input: UnsafePointer<T>, rows: Int, into out: UnsafeMutablePointer<T>, cache: Cache, workspace ws: Workspace<T>) {
-        cache.preActivations = []
-        cache.logistic = []
-        var x = input
-        for (k, layer) in layers.enumerated() {
-            let last = k == layers.count - 1
-            let z = last ? out : {
-                let b = ws.buffer(rows * layer.outputs, zeroed: false); cache.preActivations.append(b); return b.pointer }()
-            layer.weights.withUnsafeBufferPointer { w in
-                T.gemm(transA: false, transB: false, m: rows, n: layer.outputs, k: layer.inputs, alpha: 1,
-                       a: x, lda: layer.inputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0, c: z, ldc: layer.outputs)
-            }
-            if last { break }
-            let s = ws.buffer(rows * layer.outputs, zeroed: false), h = ws.buffer(rows * layer.outputs, zeroed: false)
-            cache.logistic.append(s)
-            let c = layer.activationScale ?? 1
-            T.logistic(z, into: s.pointer, count: rows * layer.outputs)
-            for i in 0..<(rows * layer.outputs) { h[i] = c * z[i] * s[i] }
-            x = UnsafePointer(h.pointer)
+        let h = forwardHidden(input, rows: rows, cache: cache, workspace: ws)
+        let layer = layers[layers.count - 1]
+        layer.weights.withUnsafeBufferPointer { w in
+            T.gemm(transA: false, transB: false, m: rows, n: layer.outputs, k: layer.inputs, alpha: 1,
+                   a: h, lda: layer.inputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0, c: out, ldc: layer.outputs)
         }
     }
 
+    /// h^{L−1} (rows × ``hiddenCount``), the last hidden layer's activations, valid as long as the
+    /// workspace buffers taken here (or `input` itself for a net without hidden layers); fills
+    /// `cache` for ``backwardHidden``.
+    func forwardHidden(_ input: UnsafePointer<T>, rows: Int, cache: Cache, workspace ws: Workspace<T>) -> UnsafePointer<T> {
+        cache.preActivations = []
+        cache.logistic = []
+        var x = input
+        for layer in layers.dropLast() {
+            let z = ws.buffer(rows * layer.outputs, zeroed: false)
+            cache.preActivations.append(z)
+            layer.weights.withUnsafeBufferPointer { w in
+                T.gemm(transA: false, transB: false, m: rows, n: layer.outputs, k: layer.inputs, alpha: 1,
+                       a: x, lda: layer.inputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0, c: z.pointer, ldc: layer.outputs)
+            }
+            let s = ws.buffer(rows * layer.outputs, zeroed: false), h = ws.buffer(rows * layer.outputs, zeroed: false)
+            cache.logistic.append(s)
+            let c = layer.activationScale ?? 1
+            T.logistic(z.pointer, into: s.pointer, count: rows * layer.outputs)
+            for i in 0..<(rows * layer.outputs) { h[i] = c * z[i] * s[i] }
+            x = UnsafePointer(h.pointer)
+        }
+        return x
+    }
+
     /// Reverse mode: dInput (rows × inputCount) ← ∂E/∂input given dOut = ∂E/∂out.
-    /// σ′(z) = c·s·(1 + z(1 − s)), s = sigmoid(z).
     func backward(_ dOut: UnsafePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>, workspace ws: Workspace<T>) {
-        var g = dOut
-        for k in stride(from: layers.count - 1, through: 0, by: -1) {
+        let layer = layers[layers.count - 1]
+        let hidden = layers.count == 1 ? nil : ws.buffer(rows * layer.inputs, zeroed: false)
+        layer.weights.withUnsafeBufferPointer { w in
+            T.gemm(transA: false, transB: true, m: rows, n: layer.inputs, k: layer.outputs, alpha: 1,
+                   a: dOut, lda: layer.outputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0,
+                   c: hidden?.pointer ?? dInput, ldc: layer.inputs)
+        }
+        if let hidden { backwardHidden(hidden.pointer, rows: rows, cache: cache, into: dInput, workspace: ws) }
+    }
+
+    /// Reverse mode from the last hidden layer: dInput ← ∂E/∂input given dHidden = ∂E/∂h^{L−1}
+    /// (rows × ``hiddenCount``, overwritten). σ′(z) = c·s·(1 + z(1 − s)), s = sigmoid(z).
+    func backwardHidden(_ dHidden: UnsafeMutablePointer<T>, rows: Int, cache: Cache, into dInput: UnsafeMutablePointer<T>,
+                        workspace ws: Workspace<T>) {
+        var grad = dHidden
+        for k in stride(from: layers.count - 2, through: 0, by: -1) {
             let layer = layers[k]
-            let grad = k == 0 ? nil : ws.buffer(rows * layer.inputs, zeroed: false)
-            let target = grad?.pointer ?? dInput
+            // grad holds ∂E/∂h^k; turn it into ∂E/∂z^k.
+            let c = layer.activationScale ?? 1
+            let z = cache.preActivations[k].pointer, s = cache.logistic[k].pointer
+            for i in 0..<(rows * layer.outputs) { grad[i] *= c * s[i] * (1 + z[i] * (1 - s[i])) }
+            let next = k == 0 ? dInput : ws.buffer(rows * layer.inputs, zeroed: false).pointer
             layer.weights.withUnsafeBufferPointer { w in
                 T.gemm(transA: false, transB: true, m: rows, n: layer.inputs, k: layer.outputs, alpha: 1,
-                       a: g, lda: layer.outputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0, c: target, ldc: layer.inputs)
+                       a: grad, lda: layer.outputs, b: w.baseAddress!, ldb: layer.outputs, beta: 0, c: next, ldc: layer.inputs)
             }
-            guard let grad else { break }
-            // grad holds ∂E/∂h^{k−1}; turn it into ∂E/∂z^{k−1}.
-            let c = layers[k - 1].activationScale ?? 1
-            let z = cache.preActivations[k - 1].pointer, s = cache.logistic[k - 1].pointer
-            for i in 0..<grad.count { grad[i] *= c * s[i] * (1 + z[i] * (1 - s[i])) }
-            g = UnsafePointer(grad.pointer)
+            grad = next
         }
     }
 }

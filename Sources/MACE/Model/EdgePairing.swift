@@ -58,9 +58,10 @@ extension InteractionLayer {
     /// so it is used only within ``memoryBudget``; otherwise (and for edge networks that see
     /// element embeddings, which differ between the two directions) the edge stages run by
     /// blocks of receivers and senders, recomputing the radial MLP per direction.
-    func usesPairs(_ c: PassContext<T>) -> Bool {
+    /// `width`: the features per node of the pass's sums (default: the larger of the messages and ∂E/∂h̃).
+    func usesPairs(_ c: PassContext<T>, width: Int? = nil) -> Bool {
         guard c.pairing != nil, nonLinear == nil else { return false }
-        let width = max(convolution.irrepsOut.dimension, linearUp.dimOut)
+        let width = width ?? max(convolution.irrepsOut.dimension, linearUp.dimOut)
         return (Parallel.cores - 1) * c.nodeCount * width * MemoryLayout<T>.stride <= Self.memoryBudget
     }
 }

@@ -15,7 +15,7 @@ extension InteractionLayer {
 
     /// The edge networks' input rows of a block: rows of B itself when the block is a run of
     /// consecutive edges and the networks see B alone, otherwise gathered into block scratch.
-    fileprivate func edgeInput(_ c: PassContext<T>, _ block: EdgeBlock, workspace ws: Workspace<T>) -> UnsafePointer<T> {
+    func edgeInput(_ c: PassContext<T>, _ block: EdgeBlock, workspace ws: Workspace<T>) -> UnsafePointer<T> {
         let nb = c.radialCount, w = edgeInputWidth(c)
         if nonLinear == nil, let e0 = block.firstEdge { return UnsafePointer(c.radial.pointer + e0 * nb) }
         let rows = ws.buffer(block.rows * w, zeroed: false)
@@ -64,7 +64,7 @@ extension InteractionLayer {
     /// dRadial(edge(r)) += the B(r) columns of row r of an edge-input gradient (the embedding
     /// columns depend on elements only). A pair's ∂E/∂B goes to its first edge: both edges have
     /// the same B, so forces and virial are those of half on each.
-    fileprivate func addRadialGradient(_ c: PassContext<T>, _ block: EdgeBlock, _ dIn: Buffer<T>, into dRadial: Buffer<T>) {
+    func addRadialGradient(_ c: PassContext<T>, _ block: EdgeBlock, _ dIn: UnsafePointer<T>, into dRadial: Buffer<T>) {
         let nb = c.radialCount, width = edgeInputWidth(c)
         for r in 0..<block.rows {
             let e = block.edge(r)
@@ -177,7 +177,7 @@ private struct BackwardEdgePass<T: MACEScalar>: EdgeBlockPass {
         layer.envelopeBackward(c, block, dW: n.dW, raw: n.raw)
         let dIn = ws.buffer(rows * layer.edgeInputWidth(c), zeroed: false)
         layer.radial.backward(n.dW.pointer, rows: rows, cache: s.radialCache, into: dIn.pointer, workspace: ws)
-        layer.addRadialGradient(c, block, dIn, into: dRadial)
+        layer.addRadialGradient(c, block, UnsafePointer(dIn.pointer), into: dRadial)
         if let network = layer.density, let dq {
             let q = ws.buffer(rows, zeroed: false), g = ws.buffer(rows, zeroed: false)
             network.forward(n.input, rows: rows, into: q.pointer, cache: s.densityCache, workspace: ws)
@@ -186,7 +186,7 @@ private struct BackwardEdgePass<T: MACEScalar>: EdgeBlockPass {
                 if let b = block.partner(r) { g[r] = dq[a] + dq[b] } else { g[r] = dq[a] }
             }
             network.backward(g.pointer, rows: rows, cache: s.densityCache, into: dIn.pointer, workspace: ws)
-            layer.addRadialGradient(c, block, dIn, into: dRadial)
+            layer.addRadialGradient(c, block, UnsafePointer(dIn.pointer), into: dRadial)
         }
     }
 }

@@ -18,7 +18,12 @@ extension InteractionLayer {
             c.timer?.ended(.other)
             let dM = reverseLinear(c, dLinear: dNorm, reusing: dA)
             c.timer?.ended(.backwardLinears, flops: rows * linear.flopsPerRow)
-            backwardEdges(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
+            if inputGradient == nil, c.foldsSenderElements, let net = senderFoldingNetwork,
+               let fold = SenderFolding(self, c, net: net, up: tape.up) {
+                backwardFoldedEdges(c, fold, net: net, dM: dM, dSH: dSH, dRadial: dRadial)
+            } else {
+                backwardEdges(c, up: tape.up, dM: dM, dq: dq, dUp: dUp, dSH: dSH, dRadial: dRadial)
+            }
             if let inputGradient {
                 linearUp.backward(dUp.pointer, rows: c.nodeCount, into: inputGradient.pointer)
                 c.timer?.ended(.backwardLinears, flops: rows * linearUp.flopsPerRow)

@@ -60,7 +60,11 @@ extension InteractionLayer {
     /// m_i = Σ_j φ(h̃_j, Y_ij, R(B_ij)) (eq. 8), and the edge densities of density blocks.
     private func computeMessages(_ c: PassContext<T>, _ tape: LayerTape<T>) -> Buffer<T> {
         let messages = c.workspace.buffer(c.nodeCount * convolution.irrepsOut.dimension)
-        forwardEdges(c, up: tape.up, messages: messages, density: tape.densityRaw)
+        if c.foldsSenderElements, let net = senderFoldingNetwork, let fold = SenderFolding(self, c, net: net, up: tape.up) {
+            forwardFoldedEdges(c, fold, net: net, messages: messages)
+        } else {
+            forwardEdges(c, up: tape.up, messages: messages, density: tape.densityRaw)
+        }
         return messages
     }
 

@@ -67,10 +67,18 @@ struct InteractionLayer<T: MACEScalar>: Sendable {
     let nonLinear: NonLinearParts<T>?
     let contraction: SymmetricContraction<T>
     let productLinear: EquivariantLinear<T>
+    /// Whether the layer's input depends on the node elements only (the first layer, whose input
+    /// is the element embedding), which lets its edge stages fold the sender elements
+    /// (``senderFoldingNetwork``).
+    let readsElementFeatures: Bool
+    /// The folded output weights W^z of ``senderFoldingNetwork`` per element, built at the first
+    /// evaluation that meets the element (a cache: it never changes results).
+    let senderFoldedWeights = ElementTables<T>()
 
     init(index t: Int, className: String, config root: JSONNode, tensors: ModelTensors, elementCount: Int) throws {
         let m = root["modules"]
         let p = "interactions.\(t)", q = "products.\(t)"
+        readsElementFeatures = t == 0
         kind = className.contains("NonLinear") ? .nonLinear : className.contains("Residual") ? .residual : .plain
         density = m["\(p).density_fn"].exists ? try EdgeNetwork(m["\(p).density_fn"], tensors: tensors) : nil
         linearUp = try EquivariantLinear(m["\(p).linear_up"], tensors: tensors)

@@ -15,6 +15,9 @@ struct ModelOutput {
 struct EvaluationOptions {
     /// How the edge stages are scheduled.
     var schedule = EdgeSchedule.automatic
+    /// Fold the sender elements of the first layer into its radial MLP's output layer (false:
+    /// the per-edge weights and convolution of the other layers, for tests that compare the two).
+    var foldsSenderElements = true
     /// Receives the time and work of each stage (nil: not measured).
     var profile: StageProfile? = nil
     /// Receives intermediate arrays by mace-torch module name (node-major, blocks m-major with
@@ -49,7 +52,8 @@ extension MACEModel {
             let context = PassContext(
                 elements: elements, graph: graph, edges: edges, workspace: ws, blockWorkspaces: blockWorkspaces,
                 keepIntermediates: options.probe != nil, timer: timer,
-                pairing: options.schedule == .blocked ? nil : EdgePairing(edges))
+                pairing: options.schedule == .blocked ? nil : EdgePairing(edges),
+                foldsSenderElements: options.foldsSenderElements)
             timer?.ended(.other)
             let tapes = computeLayers(h0, context)
             if let probe = options.probe { Self.report(probe, edges: edges, embedding: h0, tapes: tapes) }

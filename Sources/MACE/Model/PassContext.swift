@@ -14,6 +14,9 @@ struct PassContext<T: MACEScalar> {
     /// The rows of the edge networks when opposite edges share them (nil: one row per edge,
     /// see ``InteractionLayer/usesPairs(_:)``).
     let pairing: EdgePairing?
+    /// Run the first layer's edge stages with the sender elements folded into the radial MLP's
+    /// output layer (``InteractionLayer/senderFoldingNetwork``) where the layer allows it.
+    let foldsSenderElements: Bool
     var nodeCount: Int { elements.count }
     var edgeCount: Int { graph.count }
     /// Y(r̂_e), edges × (L+1)².
