@@ -28,8 +28,9 @@ public enum BarostatThermostat: Codable, Sendable, Equatable {
 /// ``BarostatParameters/noiseStrain(kT:volume:dt:rng:)``). This Euler step is first order and not
 /// time-reversible; the authors' reversible scheme ("T": a step in λ = √V with constant diffusion
 /// and force −2λ(P₀ − P − k_BT/2V), and an effective energy from the forward/backward transition
-/// probabilities) is not used, so the effective energy below drifts at first order in Δt with the
-/// barostat noise (measured in README "Barostats").
+/// probabilities) is not used: the effective energy below closes the energy balance of each cell
+/// move (as GROMACS' `baros_integral`), so its drift measures the particle integration and the
+/// trapezoid estimate of ΔU, not the sampling error of the Euler cell step (README "Barostats").
 /// P = (K + W)/V is the instantaneous pressure tensor with the half-step velocities. Positions and
 /// cell scale by exp(e) and velocities by exp(−e), so the scaling does no work on the momenta'
 /// phase-space volume (as GROMACS `pressureCouplingScaleBoxAndCoordinates` for C-rescale).

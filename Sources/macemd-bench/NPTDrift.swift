@@ -11,8 +11,8 @@ import MDPotentials
 /// (its fitted slope is noise with zero mean). What the integrator conserves is Ẽ = E_tot + R, with
 /// R the reservoir energy (heat given to the thermostat, barostat noise and kinetic energy,
 /// ∫P₀ dV, chain energies). So each run reports, per atom and ps:
-///   - the slope of Ẽ (the integration error),
-///   - the slope of E_tot with its standard error (block slopes), and E_tot's standard deviation,
+///   - the slope of Ẽ (the integration error) and of E_tot, each with its standard error (block
+///     slopes), and E_tot's standard deviation,
 ///   - the gross energy flow through the reservoirs, Σ|ΔR| per ps (what the bookkeeping must close on),
 ///   - NVE (velocity Verlet) from the same start as the reference integration error at this Δt.
 /// "standard" coupling is τ_T = 0.1 ps, τ_p = 1 ps; "weak" (nearly NVE) τ_T = τ_p = 10 ps.
@@ -49,7 +49,7 @@ func nptDrift(_ arguments: [String]) throws {
     ]
     print("LJ argon, 256 atoms, 40 K, 0.1 GPa, dt = \(dt) fs, 4000 + \(steps) steps; per atom: drifts and flows "
           + "in meV/atom/ps, σ in meV/atom")
-    print(row(["run", "Ẽ drift", "E_tot drift", "± (blocks)", "σ(E_tot)", "Σ|ΔR| flow", "|Ẽ drift|/flow"]))
+    print(row(["run", "Ẽ drift", "±", "E_tot drift", "±", "σ(E_tot)", "Σ|ΔR| flow", "|Ẽ drift|/flow"]))
     let only = option("--only", arguments)
     for (name, ensemble) in runs where only.map({ name.contains($0) }) ?? true {
         let evaluator = try NeighborListEvaluator(potential: LennardJones.argon(), skin: 1.0, request: .all)
@@ -69,15 +69,19 @@ func nptDrift(_ arguments: [String]) throws {
         }
         let perAtom = 1000 / Double(state.system.count)                  // eV → meV/atom
         let time = (0..<total.count).map { Double($0) * dt / 1000 }       // ps
-        let blockSlopes = blockValues(Array(total.indices).map(Double.init)) { idx in
-            let range = Int(idx[0])...Int(idx[idx.count - 1])
-            return slope(Array(time[range]), Array(total[range])) * perAtom
+        /// The fitted slope of `y` (meV/atom/ps) and its standard error from 20 block slopes (the
+        /// slope over the whole run has about 1/20^(3/2) of one block slope's spread).
+        func drift(_ y: [Double]) -> (Double, Double) {
+            let blocks = blockValues(Array(y.indices).map(Double.init)) { idx in
+                let range = Int(idx[0])...Int(idx[idx.count - 1])
+                return slope(Array(time[range]), Array(y[range])) * perAtom
+            }
+            return (slope(time, y) * perAtom, standardDeviation(blocks) / pow(Double(blocks.count), 1.5))
         }
-        let drift = slope(time, conserved) * perAtom
+        let (conservedDrift, conservedError) = drift(conserved), (totalDrift, totalError) = drift(total)
         let flowRate = flow * perAtom / (Double(steps) * dt / 1000)
-        // The slope over the whole run has about 1/20^(3/2) of one block slope's spread.
-        let slopeError = standardDeviation(blockSlopes) / pow(Double(blockSlopes.count), 1.5)
-        print(row([name, e(drift), e(slope(time, total) * perAtom), e(slopeError),
-                   f(standardDeviation(total) * perAtom, 3), e(flowRate), flowRate > 0 ? e(abs(drift) / flowRate) : "–"]))
+        print(row([name, e(conservedDrift), e(conservedError), e(totalDrift), e(totalError),
+                   f(standardDeviation(total) * perAtom, 3), e(flowRate),
+                   flowRate > 0 ? e(abs(conservedDrift) / flowRate) : "–"]))
     }
 }
