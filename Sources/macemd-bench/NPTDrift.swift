@@ -12,7 +12,7 @@ import MDPotentials
 /// R the reservoir energy (heat given to the thermostat, barostat noise and kinetic energy,
 /// ∫P₀ dV, chain energies). So each run reports, per atom and ps:
 ///   - the slope of Ẽ (the integration error) and of E_tot, each with its standard error (block
-///     slopes), and E_tot's standard deviation,
+///     slopes, assuming bounded fluctuations; ×20 for a random walk), and E_tot's standard deviation,
 ///   - the gross energy flow through the reservoirs, Σ|ΔR| per ps (what the bookkeeping must close on),
 ///   - NVE (velocity Verlet) from the same start as the reference integration error at this Δt.
 /// "standard" coupling is τ_T = 0.1 ps, τ_p = 1 ps; "weak" (nearly NVE) τ_T = τ_p = 10 ps.
@@ -69,8 +69,11 @@ func nptDrift(_ arguments: [String]) throws {
         }
         let perAtom = 1000 / Double(state.system.count)                  // eV → meV/atom
         let time = (0..<total.count).map { Double($0) * dt / 1000 }       // ps
-        /// The fitted slope of `y` (meV/atom/ps) and its standard error from 20 block slopes (the
-        /// slope over the whole run has about 1/20^(3/2) of one block slope's spread).
+        /// The fitted slope of `y` (meV/atom/ps) and its standard error from 20 block slopes: the
+        /// slope over the whole run has 1/20^(3/2) of one block slope's spread when `y` fluctuates
+        /// about a line (bounded errors, as NVE's shadow energy), but 1/20^(1/2) of it, 20 times
+        /// more, when `y`'s increments are independent (a random walk, as a stochastic bath's
+        /// bookkeeping errors may be). The first is printed.
         func drift(_ y: [Double]) -> (Double, Double) {
             let blocks = blockValues(Array(y.indices).map(Double.init)) { idx in
                 let range = Int(idx[0])...Int(idx[idx.count - 1])
