@@ -1,10 +1,14 @@
 import MDCore
 
-/// Which cell deformations a barostat may make (LAMMPS `iso` / `aniso` / `tri`, GROMACS
-/// `isotropic` / `anisotropic` with off-diagonal compressibilities).
+/// Which cell deformations a barostat may make (LAMMPS `iso` / `aniso` / `tri` and `couple xy`,
+/// GROMACS `isotropic` / `semiisotropic` / `anisotropic` with off-diagonal compressibilities).
 public enum PressureCoupling: String, Codable, Sendable, CaseIterable {
     /// One scaling factor for the whole cell, driven by the scalar pressure tr(P)/3.
     case isotropic
+    /// One scaling factor for x and y (the plane), driven by (P_xx + P_yy)/2, and an independent one
+    /// for z, driven by P_zz (GROMACS `pcoupltype = semiisotropic`, LAMMPS `aniso … couple xy`):
+    /// membranes, slabs and layered materials.
+    case semiIsotropic = "semi-isotropic"
     /// Independent scaling along x, y and z (diagonal strain), driven by P_xx, P_yy, P_zz.
     case anisotropic
     /// The full symmetric strain (lengths and angles), driven by the whole pressure tensor.
@@ -78,10 +82,20 @@ public struct BarostatParameters: Codable, Sendable, Equatable {
                 throw DynamicsError.invalidParameter(name: "target pressure", value: targetPressure.maxAbs,
                                                      requirement: "isotropic coupling needs a hydrostatic target pressure")
             }
-        } else if coupling == .anisotropic {
+        } else if coupling == .anisotropic || coupling == .semiIsotropic {
             guard targetPressure[0, 1] == 0, targetPressure[0, 2] == 0, targetPressure[1, 2] == 0 else {
-                throw DynamicsError.invalidParameter(name: "target pressure", value: targetPressure.maxAbs,
-                                                     requirement: "anisotropic coupling takes no shear target (yz, xz, xy); use triclinic coupling")
+                throw DynamicsError.invalidParameter(name: "target pressure", value: targetPressure.maxAbs, requirement:
+                    "\(coupling.rawValue) coupling takes no shear target (yz, xz, xy); use triclinic coupling")
+            }
+        }
+        if coupling == .semiIsotropic {
+            guard mask[0] == mask[1] else {
+                throw DynamicsError.invalidParameter(name: "cell mask", value: 0, requirement:
+                    "semi-isotropic coupling scales x and y together: give xx and yy the same flag")
+            }
+            guard targetPressure[0, 0] == targetPressure[1, 1] else {
+                throw DynamicsError.invalidParameter(name: "target pressure", value: targetPressure.maxAbs, requirement:
+                    "semi-isotropic coupling needs the same target for xx and yy; use anisotropic coupling")
             }
         }
         guard mask.contains(true) else {
@@ -107,54 +121,80 @@ public struct BarostatParameters: Codable, Sendable, Equatable {
     /// The hydrostatic target p₀ = tr(P₀)/3 in eV/Å³.
     public var targetScalarPressure: Double { targetPressure.trace / 3 }
 
-    /// The deterministic strain of one barostat step of `dt` fs towards the target
-    /// (Berendsen, and the drift of stochastic cell rescaling):
+    /// The deterministic strain of one barostat step of `dt` fs towards the target (Berendsen, and
+    /// the drift of stochastic cell rescaling), an Euler step in the logarithmic strain:
     ///
-    ///     isotropic:            e = (β_T Δt / 3τ_p) (p + c − p₀) · 1
-    ///     anisotropic/triclinic: e_ab = (β_T Δt / 3τ_p) (P_ab + c δ_ab − P₀_ab)   for unmasked ab,
+    ///     isotropic:       e = (β_T Δt / 3τ_p)(p − p₀)·1,  p = tr(P)/3
+    ///     semi-isotropic:  e_xx = e_yy = (β_T Δt / 3τ_p)((P_xx + P_yy)/2 − P₀_xx),  e_zz = (β_T Δt / 3τ_p)(P_zz − P₀_zz)
+    ///     anisotropic/triclinic: e_ab = (β_T Δt / 3τ_p)(P_ab − P₀_ab)   for unmasked ab.
     ///
-    /// with p = tr(P)/3 and `c` a constant added to the diagonal (k_BT/V for C-rescale, 0 for
-    /// Berendsen). GROMACS `calculateScalingMatrixImplDetail`, Bernetti & Bussi eq. 5.
-    func driftStrain(pressure: Matrix3, diagonalShift c: Double, dt: Double) -> Matrix3 {
+    /// Isotropic: d ln V = tr e = (β_T/τ_p)(p − p₀) dt, Bernetti & Bussi's equation for ε = ln(V/V₀)
+    /// (GROMACS reference manual, eq. `eqnstochasticcellrescaling`; the Euler scheme "E" of the
+    /// authors' SimpleMD). Semi-isotropic: ε_xy = ln(A/A₀) = 2e_xx moves with (2β_T/3τ_p)((P_xx + P_yy)/2 − P₀)
+    /// and ε_z with (β_T/3τ_p)(P_zz − P₀) (GROMACS eqs. `eqnstochasticcellrescalingxy`/`…z`, surface
+    /// tension zero). There is no k_BT/V term in these logarithmic variables: the +k_BT/V that
+    /// Bernetti & Bussi's equation for V (and Del Tatto et al.'s for the box lengths h, as in their
+    /// LAMMPS `fix press/crescale`) carries is cancelled by Itô's correction −½(dε)²/dt = −β_T k_BT/(τ_p V)
+    /// when dV/V becomes d ln V. (Keeping it here would bias ⟨V⟩ upwards by κ_T k_BT.)
+    func driftStrain(pressure: Matrix3, dt: Double) -> Matrix3 {
         let rate = compressibility * dt / (3 * timeConstant)
-        if coupling == .isotropic {
-            let e = rate * (pressure.trace / 3 + c - targetScalarPressure)
+        switch coupling {
+        case .isotropic:
+            let e = rate * (pressure.trace / 3 - targetScalarPressure)
             return Matrix3(diagonal: SIMD3(e, e, e))
+        case .semiIsotropic:
+            let exy = mask[0] ? rate * (0.5 * (pressure[0, 0] + pressure[1, 1]) - targetPressure[0, 0]) : 0
+            let ez = mask[2] ? rate * (pressure[2, 2] - targetPressure[2, 2]) : 0
+            return Matrix3(diagonal: SIMD3(exy, exy, ez))
+        case .anisotropic, .triclinic:
+            var e = Matrix3.zero
+            for (k, (a, b)) in Self.voigtIndices.enumerated() where mask[k] {
+                e[a, b] = rate * (0.5 * (pressure[a, b] + pressure[b, a]) - targetPressure[a, b])
+                e[b, a] = e[a, b]
+            }
+            return e
         }
-        var rows = [[Double]](repeating: [0, 0, 0], count: 3)
-        for (k, (a, b)) in Self.voigtIndices.enumerated() where mask[k] {
-            let force = a == b ? pressure[a, b] + c - targetPressure[a, b]
-                               : 0.5 * (pressure[a, b] + pressure[b, a]) - targetPressure[a, b]
-            rows[a][b] = rate * force
-            rows[b][a] = rate * force
-        }
-        return Matrix3(rows: SIMD3(rows[0][0], rows[0][1], rows[0][2]), SIMD3(rows[1][0], rows[1][1], rows[1][2]),
-                       SIMD3(rows[2][0], rows[2][1], rows[2][2]))
     }
 
     /// The random strain of one C-rescale step, with fluctuation–dissipation matched to
-    /// ``driftStrain(pressure:diagonalShift:dt:)`` (mobility D = β_T/(3τ_p V) per component):
+    /// ``driftStrain(pressure:dt:)`` (mobility β_T/(3τ_p V) per diagonal component):
     ///
-    ///     isotropic:   e = √(2 k_BT β_T Δt / (τ_p V)) ξ / 3 · 1          (one ξ; Bernetti & Bussi 2020)
-    ///     diagonal ab: e_aa = √(2 k_BT β_T Δt / (3 τ_p V)) ξ_aa           (Del Tatto et al. 2022)
-    ///     shear ab:    e_ab = e_ba = √(k_BT β_T Δt / (3 τ_p V)) ξ_ab      (one ξ for the symmetric pair)
+    ///     isotropic:       e = √(2 k_BT β_T Δt / (τ_p V)) ξ / 3 · 1     (one ξ; Var(tr e) = 2k_BTβ_TΔt/(τ_pV))
+    ///     semi-isotropic:  e_xx = e_yy = √(k_BT β_T Δt / (3τ_p V)) ξ_xy,  e_zz = √(2 k_BT β_T Δt / (3τ_p V)) ξ_z
+    ///                      (Var(ln A) = 4k_BTβ_TΔt/(3τ_pV), GROMACS `eqnstochasticcellrescalingxy`)
+    ///     diagonal aa:     e_aa = √(2 k_BT β_T Δt / (3τ_p V)) ξ_aa          (Del Tatto et al. 2022)
+    ///     shear ab:        e_ab = e_ba = √(k_BT β_T Δt / (3τ_p V)) ξ_ab     (one ξ for the symmetric pair)
     ///
     /// `kT` in eV, `volume` in Å³; draws from `rng` in Voigt order, masked components skipped.
     func noiseStrain(kT: Double, volume: Double, dt: Double, rng: inout Xoshiro256StarStar) -> Matrix3 {
         let variance = 2 * kT * compressibility * dt / (timeConstant * volume)
-        if coupling == .isotropic {
+        switch coupling {
+        case .isotropic:
             let e = variance.squareRoot() * rng.normalPair().0 / 3
             return Matrix3(diagonal: SIMD3(e, e, e))
+        case .semiIsotropic:
+            let exy = mask[0] ? (variance / 6).squareRoot() * rng.normalPair().0 : 0
+            let ez = mask[2] ? (variance / 3).squareRoot() * rng.normalPair().0 : 0
+            return Matrix3(diagonal: SIMD3(exy, exy, ez))
+        case .anisotropic, .triclinic:
+            var m = Matrix3.zero
+            for (k, (a, b)) in Self.voigtIndices.enumerated() where mask[k] {
+                let sigma = (a == b ? variance / 3 : variance / 6).squareRoot()
+                m[a, b] = sigma * rng.normalPair().0
+                m[b, a] = m[a, b]
+            }
+            return m
         }
-        var m = [[Double]](repeating: [0, 0, 0], count: 3)
-        for (k, (a, b)) in Self.voigtIndices.enumerated() where mask[k] {
-            let sigma = (a == b ? variance / 3 : variance / 6).squareRoot()
-            let e = sigma * rng.normalPair().0
-            m[a][b] = e
-            m[b][a] = e
+    }
+
+    /// The independent strain modes the barostat moves (its degrees of freedom): 1 for isotropic,
+    /// the unmasked of (xy plane, z) for semi-isotropic, the unmasked Voigt components otherwise.
+    public var strainModes: Int {
+        switch coupling {
+        case .isotropic: 1
+        case .semiIsotropic: (mask[0] ? 1 : 0) + (mask[2] ? 1 : 0)
+        case .anisotropic, .triclinic: mask.filter { $0 }.count
         }
-        return Matrix3(rows: SIMD3(m[0][0], m[0][1], m[0][2]), SIMD3(m[1][0], m[1][1], m[1][2]),
-                       SIMD3(m[2][0], m[2][1], m[2][2]))
     }
 }
 

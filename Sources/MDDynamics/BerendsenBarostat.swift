@@ -11,7 +11,8 @@ import MDPotentials
 /// Once per step, between the first half kick and the drift, positions and cell are scaled by
 /// exp(e) with the deterministic strain of ``BarostatParameters`` (velocities unchanged):
 ///
-///     e = (β_T Δt / 3τ_p)(P − P₀)       (isotropic: the scalar p = tr(P)/3),
+///     e = (β_T Δt / 3τ_p)(P − P₀)       (isotropic: the scalar p = tr(P)/3; semi-isotropic:
+///                                        (P_xx + P_yy)/2 in the plane, P_zz along z),
 ///
 /// the first-order form μ = 1 − β_T Δt (P₀ − P)/(3τ_p) of ASE `nptberendsen.py` and GROMACS.
 /// After the step, the velocities are scaled as by ``Berendsen``.
@@ -54,7 +55,7 @@ public struct BerendsenBarostat: Integrator, Equatable {
                 "the barostat needs the virial from every force evaluation")
         }
         let volume = state.system.cell.volume
-        let strain = barostat.driftStrain(pressure: pressure, diagonalShift: 0, dt: dt)
+        let strain = barostat.driftStrain(pressure: pressure, dt: dt)
         state.deformCell(by: strain, scaleVelocities: false)
         let work = 0.5 * (volume + state.system.cell.volume) * barostat.targetPressure.contracted(with: strain)
         state.positionStep(dt)

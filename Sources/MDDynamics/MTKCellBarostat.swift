@@ -2,14 +2,15 @@ import Foundation
 import MDCore
 import MDPotentials
 
-/// Anisotropic and fully flexible (triclinic) Martyna–Tobias–Klein NPT (J. Chem. Phys. 101, 4177
+/// Semi-isotropic, anisotropic and fully flexible (triclinic) Martyna–Tobias–Klein NPT (J. Chem. Phys. 101, 4177
 /// (1994), the flexible-cell equations) with Nosé–Hoover chains on the particles and on the barostat,
 /// integrated with the Trotter splitting of Shinoda, Shiga & Mikami (Phys. Rev. B 69, 134103 (2004)) —
 /// the scheme of LAMMPS `fix npt aniso/tri` (fix_nh.cpp) and ASE's `MTKNPT` (ase/md/nose_hoover_chain.py).
 /// The isotropic form is ``MTKBarostat``.
 ///
 /// The barostat velocity is a symmetric tensor v_g (1/fs) whose masked Voigt components stay zero
-/// (``BarostatParameters/mask``; anisotropic coupling: diagonal only). As in ``StochasticCellRescaling``
+/// (``BarostatParameters/mask``; anisotropic coupling: diagonal only; semi-isotropic: diagonal with
+/// v_g,xx = v_g,yy, see ``kickBarostat(_:mass:)``). As in ``StochasticCellRescaling``
 /// the strain is symmetric (no cell rotation): positions and cell vectors move as r → exp(v_g t)·r.
 /// Equations of motion (N_f particle degrees of freedom):
 ///
@@ -41,7 +42,7 @@ public struct MTKCellBarostat: Integrator, MTKSplitting, Equatable {
     /// Target temperature T in K.
     public let temperature: Double
     /// Target pressure tensor, barostat period τ_p (``BarostatParameters/timeConstant``, fs),
-    /// coupling (anisotropic or triclinic) and mask; the compressibility is not used.
+    /// coupling (semi-isotropic, anisotropic or triclinic) and mask; the compressibility is not used.
     public let barostat: BarostatParameters
     /// The particles' Nosé–Hoover chain.
     public private(set) var particleChain: NoseHooverChain
@@ -53,13 +54,13 @@ public struct MTKCellBarostat: Integrator, MTKSplitting, Equatable {
     public private(set) var pressureWork: Double = 0
 
     /// - Parameters: timeStep Δt (fs), temperature T (K), thermostat period τ (fs), chain length M, and
-    ///   the `barostat` (anisotropic or triclinic coupling; its time constant is the barostat period τ_p).
+    ///   the `barostat` (semi-isotropic, anisotropic or triclinic coupling; its time constant is the barostat period τ_p).
     public init(timeStep: Double, temperature: Double, thermostatTime: Double, chainLength: Int,
                 barostat: BarostatParameters) throws {
         try barostat.validate()
         guard barostat.coupling != .isotropic else {
             throw DynamicsError.invalidParameter(name: "pressure coupling", value: 0, requirement:
-                "isotropic MTK is MTKBarostat; MTKCellBarostat takes anisotropic or triclinic coupling")
+                "isotropic MTK is MTKBarostat; MTKCellBarostat takes semi-isotropic, anisotropic or triclinic coupling")
         }
         particleChain = try NoseHooverChain(timeStep: timeStep, temperature: temperature, timeConstant: thermostatTime,
                                             chainLength: chainLength)
@@ -79,8 +80,9 @@ public struct MTKCellBarostat: Integrator, MTKSplitting, Equatable {
         Double(nf + 3) * thermalEnergy(temperature) * barostat.timeConstant * barostat.timeConstant / 3
     }
 
-    /// The barostat's degrees of freedom n_b: the unmasked Voigt components.
-    var barostatDegreesOfFreedom: Int { barostat.mask.filter { $0 }.count }
+    /// The barostat's degrees of freedom n_b: the unmasked Voigt components (semi-isotropic: the
+    /// unmasked of the xy mode and z).
+    var barostatDegreesOfFreedom: Int { barostat.strainModes }
 
     /// 2K_b = W Σ_ab v_g,ab² in eV.
     func twiceBarostatKinetic(mass w: Double) -> Double { w * (strainRate.transposed * strainRate).trace }
@@ -109,7 +111,9 @@ public struct MTKCellBarostat: Integrator, MTKSplitting, Equatable {
         }
     }
 
-    /// E(Δt/2): v_g,ab += (Δt/2) [V(P − P₀) + (2K/N_f) 1]_ab / W for the unmasked components.
+    /// E(Δt/2): v_g,ab += (Δt/2) G_ab / W with G = V(P − P₀) + (2K/N_f) 1 for the unmasked
+    /// components. Semi-isotropic coupling moves v_g,xx = v_g,yy as one mode of mass 2W driven by
+    /// G_xx + G_yy (LAMMPS `couple xy`: each of x, y kicked by the mean of G_xx and G_yy).
     mutating func kickBarostat(_ state: DynamicsState, mass w: Double) throws {
         guard let p = state.pressureTensor else {
             throw DynamicsError.invalidParameter(name: "virial", value: .nan, requirement:
@@ -117,10 +121,20 @@ public struct MTKCellBarostat: Integrator, MTKSplitting, Equatable {
         }
         let volume = state.system.cell.volume
         let kineticTerm = 2 * state.kineticEnergy / Double(state.degreesOfFreedom)
+        func force(_ a: Int, _ b: Int) -> Double {
+            volume * (0.5 * (p[a, b] + p[b, a]) - barostat.targetPressure[a, b]) + (a == b ? kineticTerm : 0)
+        }
+        let kick = 0.5 * timeStep / w
+        if barostat.coupling == .semiIsotropic {
+            if barostat.mask[0] {
+                strainRate[0, 0] += kick * 0.5 * (force(0, 0) + force(1, 1))
+                strainRate[1, 1] = strainRate[0, 0]
+            }
+            if barostat.mask[2] { strainRate[2, 2] += kick * force(2, 2) }
+            return
+        }
         for (k, (a, b)) in BarostatParameters.voigtIndices.enumerated() where barostat.mask[k] {
-            let stress = 0.5 * (p[a, b] + p[b, a]) - barostat.targetPressure[a, b]
-            let force = volume * stress + (a == b ? kineticTerm : 0)
-            strainRate[a, b] += 0.5 * timeStep * force / w
+            strainRate[a, b] += kick * force(a, b)
             if a != b { strainRate[b, a] = strainRate[a, b] }
         }
     }

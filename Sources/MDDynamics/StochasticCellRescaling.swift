@@ -10,19 +10,27 @@ public enum BarostatThermostat: Codable, Sendable, Equatable {
 }
 
 /// Stochastic cell rescaling (C-rescale) of Bernetti & Bussi, J. Chem. Phys. 153, 114107
-/// (2020), isotropic, and its anisotropic and triclinic forms (Del Tatto, Raiteri, Bernetti &
-/// Bussi, Appl. Sci. 12, 1139 (2022)): the isothermal–isobaric ensemble with first-order
-/// (overdamped) cell dynamics, thermostatted by CSVR or Langevin.
+/// (2020), isotropic and semi-isotropic, and its anisotropic and triclinic forms (Del Tatto,
+/// Raiteri, Bernetti & Bussi, Appl. Sci. 12, 1139 (2022)): the isothermal–isobaric ensemble with
+/// first-order (overdamped) cell dynamics, thermostatted by CSVR or Langevin.
 ///
 /// Once per step, between the first half kick and the drift, the strain e (a symmetric
-/// tensor, r → exp(e)·r) is drawn from the Euler–Maruyama step of
+/// tensor, r → exp(e)·r) is drawn from the Euler–Maruyama step of the logarithmic strain,
 ///
-///     de = (β_T/3τ_p) (P + (k_BT/V)·1 − P₀) dt + noise,
+///     de = (β_T/3τ_p) (P − P₀) dt + noise,
 ///
-/// (isotropic: one scalar, d ln V = tr de = (β_T/τ_p)(p + k_BT/V − p₀) dt + √(2k_BTβ_T/(Vτ_p)) dW,
-/// Bernetti & Bussi's isotropic equation; GROMACS' `calculateScalingMatrixImplDetail` omits the
-/// k_BT/V term, an O(1/N) difference in ⟨V⟩; the noise per component is in
-/// ``BarostatParameters/noiseStrain(kT:volume:dt:rng:)``).
+/// isotropic: d ln V = tr de = (β_T/τ_p)(p − p₀) dt + √(2k_BTβ_T/(Vτ_p)) dW — Bernetti & Bussi's
+/// equation for ε = ln(V/V₀), which is GROMACS' `C-rescale` (reference manual eq.
+/// `eqnstochasticcellrescaling`, written by the authors) and the Euler scheme "E" of their SimpleMD.
+/// Their equation for V itself, dV = (β_TV/τ_p)(P − P₀ + k_BT/V) dt + √(2k_BTβ_TV/τ_p) dW, carries
+/// a k_BT/V drift that Itô's rule removes in ln V; it is therefore absent here (drift and noise of
+/// every coupling in ``BarostatParameters/driftStrain(pressure:dt:)`` and
+/// ``BarostatParameters/noiseStrain(kT:volume:dt:rng:)``). This Euler step is first order and not
+/// time-reversible; the authors' reversible scheme ("T": a step in λ = √V with constant diffusion
+/// and force −2λ(P₀ − P − k_BT/2V), and an effective energy from the forward/backward transition
+/// probabilities) is not used: the effective energy below closes the energy balance of each cell
+/// move (as GROMACS' `baros_integral`), so its drift measures the particle integration and the
+/// trapezoid estimate of ΔU, not the sampling error of the Euler cell step (README "Barostats").
 /// P = (K + W)/V is the instantaneous pressure tensor with the half-step velocities. Positions and
 /// cell scale by exp(e) and velocities by exp(−e), so the scaling does no work on the momenta'
 /// phase-space volume (as GROMACS `pressureCouplingScaleBoxAndCoordinates` for C-rescale).
@@ -128,7 +136,7 @@ public struct StochasticCellRescaling: Integrator, Equatable {
         }
         let kT = thermalEnergy(temperature)
         let volume = state.system.cell.volume
-        let strain = barostat.driftStrain(pressure: pressure, diagonalShift: kT / volume, dt: timeStep)
+        let strain = barostat.driftStrain(pressure: pressure, dt: timeStep)
             + barostat.noiseStrain(kT: kT, volume: volume, dt: timeStep, rng: &rng)
         let kineticChange = state.deformCell(by: strain, scaleVelocities: true)
         let work = 0.5 * (volume + state.system.cell.volume) * barostat.targetPressure.contracted(with: strain)

@@ -61,20 +61,21 @@ public enum RunFileSchema {
             .md, "pressure_GPa", .numberOrVoigt(range: -1e4...1e4), unit: "GPa", default: [0, 0, 0, 0, 0, 0],
             scope: .ensembleKey, doc: "barostat target pressure: a number (hydrostatic), or six Voigt components "
                 + "xx yy zz yz xz xy of the pressure tensor (positive compresses, as LAMMPS and GROMACS) for "
-                + "anisotropic or triclinic coupling")
+                + "semi-isotropic (xx = yy), anisotropic or triclinic coupling")
         public static let barostatTime = Setting<Double>(
             .md, "barostat_time_fs", .number(range: 0...1e9, openLower: true), unit: "fs", default: 1000,
             scope: .ensembleKey, doc: "barostat coupling time τ_p (with md.bulk_modulus_GPa equal to the material's, "
                 + "the volume relaxes in about τ_p)")
         public static let pressureCoupling = Setting<PressureCoupling>(
             .md, "pressure_coupling", .choice(PressureCoupling.allCases.map(\.rawValue)), default: .isotropic,
-            scope: .ensembleKey, doc: "cell deformations: `isotropic` (shape kept), `anisotropic` (x, y, z lengths "
-                + "independently), `triclinic` (lengths and angles)")
+            scope: .ensembleKey, doc: "cell deformations: `isotropic` (shape kept), `semi-isotropic` (x and y "
+                + "scaled together, z independently: membranes, slabs; GROMACS semiisotropic), `anisotropic` (x, y, z "
+                + "lengths independently), `triclinic` (lengths and angles)")
         public static let cellMask = Setting<[Bool]?>(
             .md, "cell_mask", .flags(count: 6, meaning: "the strain components xx, yy, zz, yz, xz, xy"),
             default: nil, shownDefault: "all the coupling allows", scope: .ensembleKey,
             doc: "which cell strain components the barostat changes, Voigt order xx, yy, zz, yz, xz, xy (as "
-                + "relax.cell_mask; anisotropic or triclinic coupling), e.g. `[1, 1, 0, 0, 0, 1]` with triclinic coupling for a slab in plane only")
+                + "relax.cell_mask; semi-isotropic (xx and yy alike), anisotropic or triclinic coupling), e.g. `[1, 1, 0, 0, 0, 1]` with triclinic coupling for a slab in plane only")
         public static let bulkModulus = Setting<Double>(
             .md, "bulk_modulus_GPa", .number(range: 0...1e5, openLower: true), unit: "GPa", default: 10,
             scope: .ensembleKey, doc: "bulk modulus the barostat assumes (GROMACS' 1/compressibility); it only sets how "

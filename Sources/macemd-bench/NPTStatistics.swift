@@ -14,23 +14,29 @@ import MDPotentials
 ///    and neighbour-list rebuilds against the NVT run.
 ///
 /// Options: `--steps N` (NPT production steps, default 100000), `--nvt-steps N` (per volume,
-/// default 40000), `--temperature K` (default 40), `--pressure GPa` (default 0.1), `--dt fs` (default 5),
-/// `--only TEXT` (run only the barostats whose name contains TEXT).
+/// default 40000; 0 skips the equation of state and assumes κ_T = 0.378/GPa for the barostats'
+/// modulus), `--temperature K` (default 40), `--pressure GPa` (default 0.1), `--dt fs` (default 5),
+/// `--repeats n` (n×n×n fcc cells, default 4), `--only TEXT` (run only the barostats whose name
+/// contains TEXT), `--drift` (the conserved-quantity drifts instead, see ``nptDrift(_:)``).
 func nptStatistics(_ arguments: [String]) throws {
+    if arguments.contains("--drift") { return try nptDrift(arguments) }
     let steps = Int(option("--steps", arguments) ?? "100000") ?? 100_000
     let nvtSteps = Int(option("--nvt-steps", arguments) ?? "40000") ?? 40_000
     let temperature = Double(option("--temperature", arguments) ?? "40") ?? 40
     let targetGPa = Double(option("--pressure", arguments) ?? "0.1") ?? 0.1
     let dt = Double(option("--dt", arguments) ?? "5") ?? 5
+    let repeats = Int(option("--repeats", arguments) ?? "4") ?? 4
     let gpa = Units.gigapascalPerEVPerCubicAngstrom
     let a0 = 5.33, equilibration = 4000
-    print("LJ argon, 256 atoms (fcc 4×4×4), T = \(temperature) K, dt = \(dt) fs; ± are block-average standard errors (20 blocks)")
+    let atoms = 4 * repeats * repeats * repeats
+    print("LJ argon, \(atoms) atoms (fcc \(repeats)×\(repeats)×\(repeats)), T = \(temperature) K, dt = \(dt) fs; "
+          + "± are block-average standard errors (20 blocks)")
 
     // 1. The equation of state from NVT.
     var volumes: [Double] = [], pressures: [Double] = [], nvtBuilds = 0
-    for k in -2...2 {
+    for k in -2...2 where nvtSteps > 0 {
         let a = a0 * (1 + 0.006 * Double(k))
-        let (state, builds, samples) = try simulate(a: a, ensemble: .csvr(temperature: temperature, timeConstant: 100),
+        let (state, builds, samples) = try simulate(a: a, repeats: repeats, ensemble: .csvr(temperature: temperature, timeConstant: 100),
                                                     temperature: temperature, dt: dt, equilibration: equilibration,
                                                     steps: nvtSteps)
         let (p, err) = blockMean(samples.map { $0.pressure * gpa })
@@ -39,14 +45,19 @@ func nptStatistics(_ arguments: [String]) throws {
         nvtBuilds = builds
         print("NVT a = \(f(a, 4)) Å  V = \(f(state.system.cell.volume, 1)) Å³  <P> = \(f(p, 5)) ± \(f(err, 5)) GPa")
     }
-    let (c0, c1, c2) = quadraticFit(volumes, pressures)
-    // P(V*) = target: the root of c2 V² + c1 V + c0 − p0 nearest the middle volume.
-    var vStar = volumes[2]
-    for _ in 0..<50 { vStar -= (c0 + c1 * vStar + c2 * vStar * vStar - targetGPa) / (c1 + 2 * c2 * vStar) }
-    let dPdV = c1 + 2 * c2 * vStar                              // GPa/Å³
-    let kappaEOS = -1 / (vStar * dPdV)                          // 1/GPa
-    print("EOS fit: V* = \(f(vStar, 2)) Å³ at \(targetGPa) GPa, κ_T = −(1/V)dV/dP = \(f(kappaEOS, 4)) /GPa "
-          + "(B = \(f(1 / kappaEOS, 2)) GPa); NVT neighbour-list builds per \(equilibration + nvtSteps) steps: \(nvtBuilds)\n")
+    var vStar = Double.nan, kappaEOS = 0.378
+    if nvtSteps > 0 {
+        let (c0, c1, c2) = quadraticFit(volumes, pressures)
+        // P(V*) = target: the root of c2 V² + c1 V + c0 − p0 nearest the middle volume.
+        vStar = volumes[2]
+        for _ in 0..<50 { vStar -= (c0 + c1 * vStar + c2 * vStar * vStar - targetGPa) / (c1 + 2 * c2 * vStar) }
+        let dPdV = c1 + 2 * c2 * vStar                              // GPa/Å³
+        kappaEOS = -1 / (vStar * dPdV)                              // 1/GPa
+        print("EOS fit: V* = \(f(vStar, 2)) Å³ at \(targetGPa) GPa, κ_T = −(1/V)dV/dP = \(f(kappaEOS, 4)) /GPa "
+              + "(B = \(f(1 / kappaEOS, 2)) GPa); NVT neighbour-list builds per \(equilibration + nvtSteps) steps: \(nvtBuilds)\n")
+    } else {
+        print("no equation of state (--nvt-steps 0): V* unknown, κ_T = 0.378/GPa assumed for the barostats' modulus\n")
+    }
 
     // 2. NPT with each barostat.
     let target = Matrix3(diagonal: SIMD3(repeating: targetGPa / gpa))
@@ -57,9 +68,11 @@ func nptStatistics(_ arguments: [String]) throws {
         ("C-rescale iso, CSVR", .cellRescaling(temperature: temperature, thermostat: .csvr(timeConstant: 100), barostat: barostat(.isotropic))),
         ("C-rescale iso, Langevin", .cellRescaling(temperature: temperature, thermostat: .langevin(friction: 2), barostat: barostat(.isotropic))),
         ("C-rescale aniso, CSVR", .cellRescaling(temperature: temperature, thermostat: .csvr(timeConstant: 100), barostat: barostat(.anisotropic))),
+        ("C-rescale semi, CSVR", .cellRescaling(temperature: temperature, thermostat: .csvr(timeConstant: 100), barostat: barostat(.semiIsotropic))),
         ("C-rescale tri, CSVR", .cellRescaling(temperature: temperature, thermostat: .csvr(timeConstant: 100), barostat: barostat(.triclinic))),
         ("MTK iso, NHC(3)", .mtk(temperature: temperature, timeConstant: 100, chainLength: 3, pressure: targetGPa / gpa,
                                  barostatTime: 1000)),
+        ("MTK semi, NHC(3)", .mtkCell(temperature: temperature, timeConstant: 100, chainLength: 3, barostat: barostat(.semiIsotropic))),
         ("MTK aniso, NHC(3)", .mtkCell(temperature: temperature, timeConstant: 100, chainLength: 3, barostat: barostat(.anisotropic))),
         ("MTK tri, NHC(3)", .mtkCell(temperature: temperature, timeConstant: 100, chainLength: 3, barostat: barostat(.triclinic))),
         ("Berendsen iso", .berendsenPressure(temperature: temperature, timeConstant: 100, barostat: barostat(.isotropic))),
@@ -68,8 +81,8 @@ func nptStatistics(_ arguments: [String]) throws {
     let only = option("--only", arguments)
     for (name, ensemble) in runs where only.map({ name.contains($0) }) ?? true {
         let clock = Date()
-        let (state, builds, samples) = try simulate(a: a0, ensemble: ensemble, temperature: temperature, dt: dt,
-                                                    equilibration: equilibration, steps: steps)
+        let (state, builds, samples) = try simulate(a: a0, repeats: repeats, ensemble: ensemble, temperature: temperature,
+                                                    dt: dt, equilibration: equilibration, steps: steps)
         let v = samples.map(\.volume)
         let (meanV, errV) = blockMean(v)
         let kT = Units.boltzmann * temperature
@@ -95,14 +108,14 @@ func nptStatistics(_ arguments: [String]) throws {
           + "builds: neighbour-list builds over \(equilibration + steps) steps (skin 1 Å)")
 }
 
-/// One production sample.
-private struct NPTSample { var volume, pressure, kinetic, total, conserved: Double }
+/// One production sample (energies in eV, volume in Å³, pressure in eV/Å³).
+struct NPTSample { var volume, pressure, kinetic, total, conserved: Double }
 
-/// Runs `ensemble` from fcc argon at lattice constant `a` with Maxwell–Boltzmann velocities.
-private func simulate(a: Double, ensemble: Ensemble, temperature: Double, dt: Double, equilibration: Int,
-                      steps: Int) throws -> (DynamicsState, Int, [NPTSample]) {
+/// Runs `ensemble` from fcc argon (`repeats`³ cells) at lattice constant `a` with Maxwell–Boltzmann velocities.
+func simulate(a: Double, repeats: Int = 4, ensemble: Ensemble, temperature: Double, dt: Double, equilibration: Int,
+              steps: Int) throws -> (DynamicsState, Int, [NPTSample]) {
     let evaluator = try NeighborListEvaluator(potential: LennardJones.argon(), skin: 1.0, request: .all)
-    var system = try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: 4)
+    var system = try Crystal.fcc(atomicNumber: 18, latticeConstant: a, repeats: repeats)
     system.velocities = try MaxwellBoltzmann.velocities(for: system, temperature: temperature, seed: 2024)
     var state = try DynamicsState(system: system, forces: evaluator.closure)
     var integrator = try AnyIntegrator(ensemble: ensemble, timeStep: dt, seed: 7)

@@ -15,11 +15,14 @@ import Testing
         .cellRescaling(temperature: 300, thermostat: .csvr(timeConstant: 40), barostat: RestartTests.barostat(.isotropic)),
         .cellRescaling(temperature: 300, thermostat: .langevin(friction: 5), barostat: RestartTests.barostat(.triclinic)),
         .cellRescaling(temperature: 300, thermostat: .csvr(timeConstant: 40), barostat: RestartTests.barostat(.anisotropic)),
+        .cellRescaling(temperature: 300, thermostat: .csvr(timeConstant: 40), barostat: RestartTests.barostat(.semiIsotropic)),
         .berendsenPressure(temperature: 300, timeConstant: 40, barostat: RestartTests.barostat(.triclinic)),
+        .berendsenPressure(temperature: 300, timeConstant: 40, barostat: RestartTests.barostat(.semiIsotropic)),
         .mtk(temperature: 300, timeConstant: 40, chainLength: 3, pressure: 0.5 / Units.gigapascalPerEVPerCubicAngstrom,
              barostatTime: 200),
         .mtkCell(temperature: 300, timeConstant: 40, chainLength: 3, barostat: RestartTests.barostat(.anisotropic)),
         .mtkCell(temperature: 300, timeConstant: 40, chainLength: 3, barostat: RestartTests.shearTarget),
+        .mtkCell(temperature: 300, timeConstant: 40, chainLength: 3, barostat: RestartTests.barostat(.semiIsotropic)),
     ])
     func restartIsBitIdentical(_ ensemble: Ensemble) throws {
         let n = 8

@@ -61,6 +61,30 @@ import TestSupport
         #expect(abs(barostat.targetPressure[0, 1] * Units.gigapascalPerEVPerCubicAngstrom - 0.6) < 1e-12)
     }
 
+    /// `pressure_coupling: semi-isotropic` reaches every barostat (MTK through the flexible-cell one),
+    /// and the combinations it cannot honour name their key.
+    @Test func semiIsotropicCouplingForEveryBarostat() throws {
+        for ensemble in ["npt-crescale", "npt-berendsen", "npt-mtk"] {
+            let run = try parse("  ensemble: \(ensemble)\n  pressure_GPa: [0.1, 0.1, 0.5, 0, 0, 0]\n"
+                                + "  pressure_coupling: semi-isotropic\n")
+            let barostat: BarostatParameters
+            switch run.md.integratorEnsemble {
+            case .cellRescaling(_, _, let b), .berendsenPressure(_, _, let b), .mtkCell(_, _, _, let b): barostat = b
+            default: Issue.record("\(ensemble): \(run.md.integratorEnsemble)"); continue
+            }
+            #expect(barostat.coupling == .semiIsotropic && barostat.mask == [true, true, true, false, false, false])
+            #expect(abs(barostat.targetPressure[2, 2] * Units.gigapascalPerEVPerCubicAngstrom - 0.5) < 1e-12)
+        }
+        #expect(message("  ensemble: npt-crescale\n  pressure_coupling: semi-isotropic\n  cell_mask: [1, 0, 1, 0, 0, 0]\n")
+                == "run.yaml:5: md.cell_mask: semi-isotropic coupling scales x and y together: give xx and yy the same flag "
+                + "(md.pressure_coupling: semi-isotropic)")
+        #expect(message("  ensemble: npt-mtk\n  pressure_coupling: semi-isotropic\n  pressure_GPa: [0.1, 0.2, 0.5, 0, 0, 0]\n")
+                == "run.yaml:5: md.pressure_GPa: semi-isotropic coupling needs the same target for xx and yy; use "
+                + "anisotropic coupling (md.pressure_coupling: semi-isotropic)")
+        #expect(message("  ensemble: npt-berendsen\n  pressure_coupling: semiisotropic\n").hasPrefix(
+            "run.yaml:4: md.pressure_coupling:"))
+    }
+
     @Test func combinationsTheBarostatCannotHonourAreErrors() {
         #expect(message("  ensemble: npt-crescale\n  friction_per_ps: 2\n  thermostat_time_fs: 50\n")
                 == "run.yaml:4: md.friction_per_ps: give either friction_per_ps (Langevin) or thermostat_time_fs (CSVR, "

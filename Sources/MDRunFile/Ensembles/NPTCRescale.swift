@@ -1,8 +1,8 @@
 import MDDynamics
 
 extension EnsembleDefinition {
-    /// `npt-crescale`: stochastic cell rescaling (Bernetti & Bussi 2020; Del Tatto et al. 2022) with
-    /// CSVR, or Langevin when `friction_per_ps` is given.
+    /// `npt-crescale`: stochastic cell rescaling (Bernetti & Bussi 2020, isotropic and semi-isotropic;
+    /// Del Tatto et al. 2022, anisotropic and triclinic) with CSVR, or Langevin when `friction_per_ps` is given.
     public static let nptCRescale = EnsembleDefinition(
         name: "npt-crescale",
         summary: "stochastic cell rescaling (Bernetti–Bussi C-rescale) with CSVR, or Langevin when friction_per_ps is given",

@@ -3,11 +3,11 @@ import MDDynamics
 
 extension EnsembleDefinition {
     /// `npt-mtk`: Martyna–Tobias–Klein with Nosé–Hoover chains, isotropic (LAMMPS `fix npt iso`,
-    /// ``MDDynamics/MTKBarostat``) or anisotropic/triclinic with an optional cell mask (LAMMPS
-    /// `fix npt aniso/tri`, ``MDDynamics/MTKCellBarostat``).
+    /// ``MDDynamics/MTKBarostat``) or semi-isotropic/anisotropic/triclinic with an optional cell mask
+    /// (LAMMPS `fix npt aniso … couple xy`, `aniso`, `tri`; ``MDDynamics/MTKCellBarostat``).
     public static let nptMTK = EnsembleDefinition(
-        name: "npt-mtk", summary: "Martyna–Tobias–Klein barostat with Nosé–Hoover chains, isotropic, anisotropic "
-            + "or triclinic (LAMMPS fix npt iso/aniso/tri)",
+        name: "npt-mtk", summary: "Martyna–Tobias–Klein barostat with Nosé–Hoover chains, isotropic, semi-isotropic, "
+            + "anisotropic or triclinic (LAMMPS fix npt iso/aniso/tri)",
         keys: [RunFileSchema.MD.temperature.key, RunFileSchema.MD.thermostatTime.key, RunFileSchema.MD.noseHooverChain.key,
                RunFileSchema.MD.pressure.key, RunFileSchema.MD.barostatTime.key, RunFileSchema.MD.pressureCoupling.key,
                RunFileSchema.MD.cellMask.key],
