@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "CMaceMDTests", dependencies: ["CMaceMD", "TestSupport"]),
         .testTarget(name: "MDIOTests", dependencies: ["MDIO", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "MDRunFileTests", dependencies: ["MDRunFile", "TestSupport"]),
-        .testTarget(name: "MACEConversionTests", dependencies: ["MACEConversion", "TestSupport"], exclude: ["Resources"]),
+        .testTarget(name: "MACEConversionTests", dependencies: ["MACEConversion", "MACE", "MDCore", "MDPotentials", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "MDSimulationTests", dependencies: ["MDSimulation", "MDRunFile", "TestSupport"]),
     ]
 )
