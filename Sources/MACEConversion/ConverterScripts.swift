@@ -748,6 +748,9 @@ def refuse_unsupported(hyper: dict, fam: str) -> None:
         bad("symmetric_contraction_backend", backend, "only the default e3j contraction is converted")
     if fam == "v1" and cfg.get("species_embedding_dim") is not None:
         bad("species_embedding_dim", cfg["species_embedding_dim"], "edge species embeddings are not supported")
+    if fam == "v1":
+        raise InputError("an mlip v1 MACE model (mlip/models_v1, config field num_bessel): this converter "
+                         "reads v2 models (mlip/models/mace, config field num_rbf) only so far")
     for key in ("activation", "radial_mlp_activation"):
         if cfg.get(key, "silu") not in ("silu", "swish"):
             bad(key, cfg[key], "only silu is supported")
@@ -845,9 +848,6 @@ def convert(input_path: str, output_path: str, head, force_field=None) -> dict:
     refuse_unsupported(hyper, fam)
     heads = head_names(hyper)
     head_name, head_index = select_head(heads, head)
-    if fam == "v1":
-        raise InputError(f"{input_path}: an mlip v1 (mlip/models_v1) MACE model; this converter reads v2 "
-                         f"models (mlip/models/mace) only so far")
     try:
         ff = force_field if force_field is not None else load_force_field(input_path, hyper)
     except Exception as exc:  # noqa: BLE001

@@ -48,19 +48,21 @@ import TestSupport
         }
     }
 
-    /// `macemd convert` on an mlip model with an option MaceMD does not run names the option,
-    /// fails and writes nothing — before mlip itself is needed, so any python3 shows it.
-    @Test func refusedOptionIsNamedAndNothingIsWritten() throws {
+    /// `macemd convert` on an mlip model it cannot convert (an option MaceMD does not run, or a
+    /// v1 model) names what is unsupported, fails and writes nothing — before mlip itself is
+    /// needed, so any python3 shows it.
+    @Test(arguments: [("v2_gate_nodes_refused.zip", "gate_nodes"), ("v1_refused.zip", "v1 MACE model")])
+    func refusedSourceIsNamedAndNothingIsWritten(file: String, named: String) throws {
         let dir = try ScratchDirectory()
         defer { dir.cleanup() }
         let output = dir.url.appendingPathComponent("out.safetensors")
-        let source = Self.directory.appendingPathComponent("v2_gate_nodes_refused.zip")
+        let source = Self.directory.appendingPathComponent(file)
         #expect(try ModelSource.detect(source) == .mlip)
         do {
             try ModelConverter(python: "python3").convert(input: source, output: output)
-            Issue.record("conversion of a gate_nodes model should fail")
+            Issue.record("conversion of \(file) should fail")
         } catch let error as ModelConversionError {
-            #expect(String(describing: error).contains("gate_nodes"), "\(error)")
+            #expect(String(describing: error).contains(named), "\(error)")
         }
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
