@@ -1127,6 +1127,984 @@ def set_weight(linear, block):
         linear.weight.copy_(block.reshape(-1).to(linear.weight.dtype))
 
 """##,
+        "mlip_convert.py": ##"""
+#!/usr/bin/env python3
+"""Convert an InstaDeep mlip (JAX) MACE model zip into one safetensors file for MaceMD.
+
+Usage:
+    python mlip_convert.py MODEL.zip OUTPUT.safetensors [--head NAME]
+
+MODEL.zip is what mlip's `save_model_to_zip` writes (mlip/models/model_io.py, mlip 0.2.5):
+`hyperparams.json` (dataset_info: E0 map, cutoff, avg_num_neighbors, avg_r_min_angstrom,
+scaling mean/stdev; config; version) and `params.npz` (flax parameters, keys joined by '#').
+mlip 0.2.5 has two MACE families: v2 (`mlip/models/mace`, on e3j; config field `num_rbf`),
+which this converter reads, and v1 (`mlip/models_v1/mace`, the e3nn-jax port; config field
+`num_bessel`), which it recognises and refuses for now (exit 4, message says so).
+Runs in mlip's own environment (`pip install mlip "jax[cpu]"`), never needs mace-torch.
+
+The model is loaded with mlip itself in float64 (jax x64) and every layer is read off the live
+network and re-expressed with mace-torch 0.3.16 names and layouts (mace_model_format.md);
+each map is checked to reproduce mlip's layer to ~1e-12 (mlip_convert_maps.py). The energy is
+mlip's: E = stdev·Σ_i (Σ_layers readout_i) + mean·N + Σ_i E0(z_i), written as a
+ScaleShiftMACE with scale = stdev, shift = mean.
+
+Exit status: 0 ok; 2 bad arguments/head; 3 mlip or jax missing; 4 bad input or an option
+MaceMD does not run (the message names it). Nothing is written on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import zipfile
+
+try:
+    from .macemd_format import EXIT_ARGUMENTS, EXIT_BAD_INPUT, EXIT_FRAMEWORK_MISSING, FORMAT_NAME, FORMAT_VERSION
+    from .macemd_format import fail, write_safetensors
+except ImportError:
+    from macemd_format import EXIT_ARGUMENTS, EXIT_BAD_INPUT, EXIT_FRAMEWORK_MISSING, FORMAT_NAME, FORMAT_VERSION
+    from macemd_format import fail, write_safetensors
+
+
+class InputError(Exception):
+    """Bad or unsupported input; the message names the file/option."""
+
+
+class HeadError(Exception):
+    """Unknown head."""
+
+
+def read_hyperparams(path: str) -> dict:
+    """hyperparams.json of an mlip model zip (standard library only, so that options MaceMD
+    refuses are named even where mlip is not installed)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = {n.split("/")[-1]: n for n in z.namelist()}
+            if "hyperparams.json" not in names or "params.npz" not in names:
+                raise InputError(f"{path}: not an mlip model zip (needs hyperparams.json and params.npz)")
+            hyper = json.loads(z.read(names["hyperparams.json"]).decode("utf-8"))
+    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise InputError(f"{path}: cannot read the mlip zip: {exc}") from exc
+    for key in ("config", "dataset_info"):
+        if not isinstance(hyper.get(key), dict):
+            raise InputError(f"{path}: hyperparams.json has no '{key}' object")
+    return hyper
+
+
+def family(hyper: dict) -> str:
+    """'v2' (mlip/models/mace) or 'v1' (mlip/models_v1/mace), from the config's field names."""
+    cfg = hyper["config"]
+    if "num_rbf" in cfg:
+        return "v2"
+    if "num_bessel" in cfg or "symmetric_tensor_product_basis" in cfg:
+        return "v1"
+    raise InputError("hyperparams.json: config has neither 'num_rbf' (v2) nor 'num_bessel' (v1): "
+                     "not an mlip MACE model")
+
+
+def refuse_unsupported(hyper: dict, fam: str) -> None:
+    """Raise InputError naming the first option of the config that MaceMD does not run."""
+    cfg = hyper["config"]
+    info = hyper["dataset_info"]
+
+    def bad(option, value, why):
+        raise InputError(f"unsupported mlip option {option}={value!r}: {why}")
+
+    for key in ("gate_nodes", "include_pseudotensors", "predict_partial_charges", "use_coulomb_term",
+                "use_total_charge_embedding", "use_gaunt_tp_message_passing"):
+        if cfg.get(key):
+            bad(key, cfg[key], "MaceMD does not run this option")
+    if cfg.get("soft_normalization") is not None:
+        bad("soft_normalization", cfg["soft_normalization"], "MaceMD does not run this option")
+    if cfg.get("radial_envelope", "polynomial_envelope") != "polynomial_envelope":
+        bad("radial_envelope", cfg["radial_envelope"], "only polynomial_envelope is supported")
+    backend = cfg.get("symmetric_contraction_backend", "e3j")
+    if backend == "gaunt_tp":
+        bad("symmetric_contraction_backend", backend, "Gaunt tensor products are not supported")
+    if fam == "v2" and backend != "e3j":
+        bad("symmetric_contraction_backend", backend, "only the default e3j contraction is converted")
+    if fam == "v1" and cfg.get("species_embedding_dim") is not None:
+        bad("species_embedding_dim", cfg["species_embedding_dim"], "edge species embeddings are not supported")
+    if fam == "v1":
+        raise InputError("an mlip v1 MACE model (mlip/models_v1, config field num_bessel): this converter "
+                         "reads v2 models (mlip/models/mace, config field num_rbf) only so far")
+    for key in ("activation", "radial_mlp_activation"):
+        if cfg.get(key, "silu") not in ("silu", "swish"):
+            bad(key, cfg[key], "only silu is supported")
+    if int(cfg.get("correlation", 3)) > 3:
+        bad("correlation", cfg["correlation"], "MaceMD's product basis supports correlation 1-3")
+    ro = cfg.get("readout_irreps", ["16x0e", "0e"])
+    if len(ro) != 2 or str(ro[1]).replace("1x", "") != "0e" or not all(
+            part.strip().endswith("x0e") or part.strip() == "0e" for part in str(ro[0]).split("+")):
+        bad("readout_irreps", ro, "only (NxOe, 0e) readouts (scalar hidden layer) are supported")
+    if info.get("long_range_cutoff_angstrom") is not None:
+        bad("long_range_cutoff_angstrom", info["long_range_cutoff_angstrom"], "long-range terms are not supported")
+    if int(cfg.get("l_max", 3)) > 3:
+        bad("l_max", cfg["l_max"], "MaceMD's spherical harmonics stop at l = 3")
+
+
+def head_names(hyper: dict) -> list:
+    """Head names: dataset_name entries of a multi-dataset model, else 'Default'."""
+    info, cfg = hyper["dataset_info"], hyper["config"]
+    n = int(cfg.get("num_readout_heads", 1))
+    names = info.get("dataset_name")
+    if isinstance(names, list) and len(names) == n:
+        return [str(x) for x in names]
+    return ["Default"] if n == 1 else [f"head{i}" for i in range(n)]
+
+
+def select_head(heads: list, requested):
+    if requested is not None:
+        if requested not in heads:
+            raise HeadError(f"head '{requested}' not in model heads {heads}")
+        return requested, heads.index(requested)
+    return heads[0], 0  # mlip evaluates head 0 when no dataset index is given
+
+
+def atomic_energy_rows(hyper: dict, zs: list, n_heads: int) -> list:
+    info, cfg = hyper["dataset_info"], hyper["config"]
+    if cfg.get("add_atomic_energies", True) is False:
+        return [[0.0] * len(zs) for _ in range(n_heads)]
+    maps_ = info["atomic_energies_map"]
+    maps_ = maps_ if isinstance(maps_, list) else [maps_] * n_heads
+    if len(maps_) != n_heads:
+        raise InputError(f"dataset_info.atomic_energies_map has {len(maps_)} maps for {n_heads} heads")
+    return [[float({int(k): v for k, v in m.items()}.get(z, 0.0)) for z in zs] for m in maps_]
+
+
+def load_force_field(path: str, hyper: dict):
+    """mlip's v2 ForceField for the zip, parameters widened to float64 (exact).
+
+    Built like mlip's `load_model_from_zip` (mlip/models/model_io.py) but without its random
+    initialisation pass (a full compilation of the model), which the conversion does not need.
+    """
+    import io
+
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    from mlip.data import DatasetInfo
+    from mlip.models import ForceField, Mace
+    from mlip.models.model_io import PARAMETER_MODULE_DELIMITER, _process_loaded_dataset_info_for_v1_compatibility
+    from mlip.typing.properties import Properties
+    from mlip.utils.dict_flatten import unflatten_dict
+    with zipfile.ZipFile(path) as z:
+        names = {n.split("/")[-1]: n for n in z.namelist()}
+        npz = np.load(io.BytesIO(z.read(names["params.npz"])))
+        params = unflatten_dict({tuple(k.split(PARAMETER_MODULE_DELIMITER)): jnp.asarray(npz[k], dtype=jnp.float64)
+                                 for k in npz.files})
+    info = DatasetInfo(**_process_loaded_dataset_info_for_v1_compatibility(dict(hyper["dataset_info"])))
+    net = Mace(config=Mace.Config(**hyper["config"]), dataset_info=info)
+    props = Properties(stress=True)
+    predictor_cls = ForceField.get_predictor_class(props, net.config)
+    predictor = predictor_cls(mlip_network=net, required_properties=props,
+                              energy_head=ForceField.get_energy_head(net.config, props, net))
+    return ForceField(predictor, jax.tree.map(lambda a: a.astype("float64"), params))
+
+
+def convert(input_path: str, output_path: str, head, force_field=None) -> dict:
+    """Convert `input_path` (an mlip zip) to `output_path`; returns the config written.
+
+    `force_field`: the same model already in memory as an mlip ForceField (the fixture script
+    passes the one it saved; skips loading it again).
+    """
+    import e3nn_jax
+    import jax
+    import mlip
+    import numpy as np
+
+    try:
+        from . import mlip_convert_maps as maps
+        from . import mlip_convert_v2 as v2
+    except ImportError:
+        import mlip_convert_maps as maps
+        import mlip_convert_v2 as v2
+
+    hyper = read_hyperparams(input_path)
+    fam = family(hyper)
+    refuse_unsupported(hyper, fam)
+    heads = head_names(hyper)
+    head_name, head_index = select_head(heads, head)
+    try:
+        ff = force_field if force_field is not None else load_force_field(input_path, hyper)
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"{input_path}: mlip cannot load this {fam} model: {type(exc).__name__}: {exc}") from exc
+    net = ff.predictor.mlip_network
+    zs = [int(z) for z in net.dataset_info.allowed_atomic_numbers]
+    w3j: set = set()
+    try:
+        ex = v2.extract(ff, hyper)
+        tensors, modules, layers, radial = v2.build(ff, hyper, ex, w3j)
+    except maps.MapError as exc:
+        raise InputError(f"{input_path}: {exc}") from exc
+    for (l1, l2, l3) in sorted(w3j):
+        tensors[f"__e3nn__.w3j_{l1}_{l2}_{l3}"] = maps.wigner_3j(l1, l2, l3)
+    info = hyper["dataset_info"]
+    n_heads = len(heads)
+    e0 = atomic_energy_rows(hyper, zs, n_heads)
+    tensors["atomic_energies_fn.atomic_energies"] = np.asarray(e0 if n_heads > 1 else e0[0])
+    tensors["atomic_numbers"] = np.asarray(zs, dtype=np.int64)
+    tensors["r_max"] = np.asarray(radial["r_max"])
+    C = int(hyper["config"]["num_channels"])
+    last_hidden = layers[-1]["hidden_irreps"]
+    hidden = layers[1]["node_feats_irreps"] if len(layers) > 1 else last_hidden
+    cst = ex["readout_act_cst"]
+    H = ex["readout_hidden"]
+    n_layers = len(layers)
+    config = {
+        "model_class": "ScaleShiftMACE", "converted_from": f"mlip {hyper.get('version', '?')} MACE {fam}",
+        "mlip_version": getattr(mlip, "__version__", "?"), "jax_version": jax.__version__,
+        "e3nn_jax_version": e3nn_jax.__version__, "source_dtype": "float64",
+        "r_max": radial["r_max"], "num_interactions": n_layers, "num_elements": len(zs), "atomic_numbers": zs,
+        "heads": heads, "head": head_name, "head_index": head_index,
+        "atomic_energies": e0, "atomic_energies_selected": e0[head_index],
+        "scale": [float(info.get("scaling_stdev", 1.0))], "shift": [float(info.get("scaling_mean", 0.0))],
+        "scale_selected": float(info.get("scaling_stdev", 1.0)), "shift_selected": float(info.get("scaling_mean", 0.0)),
+        "hidden_irreps": hidden, "node_attr_irreps": maps.entry_of([[len(zs), 0, 1]]),
+        "node_feats_irreps_first": maps.entry_of([[C, 0, 1]]),
+        "sh_irreps": maps.entry_of([[1, l, (-1) ** l] for l in range(int(hyper["config"]["l_max"]) + 1)]),
+        "max_ell": int(hyper["config"]["l_max"]), "edge_irreps": None, "use_edge_irreps_first": False,
+        "use_reduced_cg": False, "use_so3": False, "use_agnostic_product": False,
+        "use_last_readout_only": False, "use_embedding_readout": False, "has_joint_embedding": False,
+        "embedding_specs": None, "pair_repulsion": False,
+        "radial_type": "bessel", "num_bessel": radial["num_bessel"], "radial_out_dim": radial["num_bessel"],
+        "bessel": {"weights": "radial_embedding.bessel_fn.bessel_weights", "prefactor": radial["prefactor"],
+                   "r_max": radial["r_max"]},
+        "num_polynomial_cutoff": 5, "cutoff_r_max": radial["r_max"], "apply_cutoff": True,
+        "distance_transform": "None", "layers": layers,
+        "correlation": [x["correlation"] for x in layers],
+        "interaction_classes": [x["interaction_class"] for x in layers],
+        "avg_num_neighbors": layers[0]["avg_num_neighbors"], "radial_MLP": layers[0]["radial_MLP"],
+        "readouts": ([{"class": "LinearReadoutBlock", "reads_layer": t} for t in range(n_layers - 1)]
+                     + [{"class": "NonLinearReadoutBlock", "reads_layer": n_layers - 1,
+                         "MLP_irreps": maps.entry_of([[H, 0, 1]]), "num_heads": n_heads}]),
+        "MLP_irreps_total": maps.entry_of([[H * n_heads, 0, 1]]), "MLP_irreps": maps.entry_of([[H, 0, 1]]),
+        "readout_activation_cst": cst,
+        "modules": modules, "w3j_tensors": sorted(f"__e3nn__.w3j_{a}_{b}_{c}" for a, b, c in w3j),
+    }
+    metadata = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
+                "config": json.dumps(config, separators=(",", ":"))}
+    write_safetensors(output_path, tensors, metadata)
+    return config
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("input", help="mlip model zip (save_model_to_zip)")
+    parser.add_argument("output", help="output .safetensors file")
+    parser.add_argument("--head", default=None, help="head name of a multi-head model")
+    args = parser.parse_args(argv)
+
+    import warnings
+    warnings.filterwarnings("ignore")
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    if not os.path.isfile(args.input):
+        fail(f"mlip_convert: input file not found: {args.input}", EXIT_BAD_INPUT)
+    try:  # options MaceMD cannot run are named before mlip is needed
+        hyper = read_hyperparams(args.input)
+        refuse_unsupported(hyper, family(hyper))
+    except InputError as exc:
+        fail(f"mlip_convert: {exc}", EXIT_BAD_INPUT)
+    try:
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import e3nn_jax  # noqa: F401
+        import mlip.models  # noqa: F401
+    except Exception as exc:  # noqa: BLE001
+        fail(f"mlip (with jax) is not installed for {sys.executable} ({type(exc).__name__}: {exc}): "
+             f"pip install mlip \"jax[cpu]\"", EXIT_FRAMEWORK_MISSING)
+    try:
+        config = convert(args.input, args.output, args.head)
+    except HeadError as exc:
+        fail(f"mlip_convert: {exc}", EXIT_ARGUMENTS)
+    except InputError as exc:
+        fail(f"mlip_convert: {exc}", EXIT_BAD_INPUT)
+    except Exception as exc:  # noqa: BLE001
+        fail(f"mlip_convert: failed to convert {args.input}: {type(exc).__name__}: {exc}", EXIT_BAD_INPUT)
+    print(f"wrote {args.output}: mlip MACE, {config['num_interactions']} layers, head {config['head']!r}",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+"""##,
+        "mlip_convert_maps.py": ##"""
+"""Exact maps from mlip's (JAX) MACE layers to the mace-torch layers of MaceMD's format.
+
+Helper module of mlip_convert.py (runs in mlip's own environment: jax, e3nn-jax, e3j, flax;
+never mace-torch). Every map here is read off the live mlip layer by evaluating it in float64,
+never re-derived from a formula, and then checked: each helper rebuilds the mlip layer from
+the mace-style weights it returns and fails (MapError) unless the two agree to ~1e-12
+relative. The layers are linear (or multilinear, or polynomial) in their inputs, so
+evaluating them on unit vectors or differentiating them at zero gives their coefficients
+exactly up to rounding.
+
+mace-torch conventions written here (scripts/conversion/mace_model_format.md §5–6):
+* e3nn `o3.Linear`: out[w, m] = pw · Σ_u W[u, w] x[u, m] per pair of blocks with the same irrep,
+  pw = 1/√(Σ mul_in into that output block), weights flat in instruction order, [mul_in, mul_out].
+* `FullyConnectedTensorProduct(x, one-hot)` (skip_tp): weights [mul_in, n_el, mul_out] per
+  block, factor pw·w3j(l,0,l) = 1/√(mul_in·n_el).
+* conv_tp "uvu": out_k[u, m3] = √(2l3+1) Σ w3j[m1, m2, m3] w_{k,u} x[u, m1] Y[m2].
+* symmetric contraction: B[c, M] = Σ_ν Σ_{i…} Σ_k U_ν[M, i1…iν, k] W_ν[z, k, c] Π x[c, i].
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Largest relative residual accepted for an exact map (observed ~1e-15).
+RESIDUAL_LIMIT = 1e-11
+
+
+class MapError(Exception):
+    """A layer of the source could not be mapped exactly (the message names it)."""
+
+
+def irreps_entry(irreps) -> dict:
+    """MaceMD's irreps description of an e3nn-jax Irreps: str, [[mul, l, parity]], dim."""
+    lst = [[int(mul), int(ir.l), int(ir.p)] for mul, ir in irreps]
+    text = "+".join(f"{m}x{l}{'e' if p == 1 else 'o'}" for m, l, p in lst)
+    return {"str": text, "list": lst, "dim": int(sum(m * (2 * l + 1) for m, l, _ in lst))}
+
+
+def blocks(irreps) -> list:
+    """[(offset, mul, l, parity)] of each block of an irreps list [[mul, l, p]] (mul_ir layout)."""
+    out, offset = [], 0
+    for mul, l, p in irreps:
+        out.append((offset, mul, l, p))
+        offset += mul * (2 * l + 1)
+    return out
+
+
+def check_residual(what: str, exact, rebuilt) -> float:
+    """Relative max deviation between two arrays; MapError when above RESIDUAL_LIMIT."""
+    exact = np.asarray(exact, dtype=np.float64)
+    rebuilt = np.asarray(rebuilt, dtype=np.float64)
+    scale = max(float(np.max(np.abs(exact))) if exact.size else 0.0, 1e-300)
+    residual = float(np.max(np.abs(exact - rebuilt))) / scale if exact.size else 0.0
+    if not residual <= RESIDUAL_LIMIT:
+        raise MapError(f"{what}: the mapped weights reproduce mlip's layer only to {residual:.2e} "
+                       f"relative (need {RESIDUAL_LIMIT:.0e})")
+    return residual
+
+
+# --------------------------------------------------------------------------
+# linear maps
+# --------------------------------------------------------------------------
+
+def equivariant_linear(matrix, irreps_in: list, irreps_out: list, what: str):
+    """Weights of e3nn's o3.Linear equal to `matrix` [dim_in, dim_out] (rows: input components).
+
+    Returns (flat weights, instructions) with instructions as MaceMD's config lists them.
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    bin_, bout = blocks(irreps_in), blocks(irreps_out)
+    instructions, weights, offset = [], [], 0
+    rebuilt = np.zeros_like(matrix)
+    for j, (oo, mo, lo, po) in enumerate(bout):
+        sources = [i for i, (_, _, l, p) in enumerate(bin_) if (l, p) == (lo, po)]
+        fan_in = sum(bin_[i][1] for i in sources)
+        if fan_in == 0:
+            continue
+        pw = 1.0 / math.sqrt(fan_in)
+        d = 2 * lo + 1
+        for i in sources:
+            oi, mi, _, _ = bin_[i]
+            if mi == 0 or mo == 0:
+                continue
+            w = matrix[oi:oi + mi * d:d, oo:oo + mo * d:d] / pw  # m = 0 component
+            for m in range(d):
+                rebuilt[oi + m:oi + mi * d:d, oo + m:oo + mo * d:d] = pw * w
+            instructions.append({"i_in": i, "i_out": j, "path_shape": [mi, mo], "path_weight": pw,
+                                 "weight_offset": offset, "weight_numel": mi * mo})
+            weights.append(w.reshape(-1))
+            offset += mi * mo
+    check_residual(what, matrix, rebuilt)
+    flat = np.concatenate(weights) if weights else np.zeros(0)
+    instructions.sort(key=lambda ins: ins["weight_offset"])
+    return flat, instructions
+
+
+def linear_module(name: str, matrix, irreps_in: list, irreps_out: list, what: str):
+    """({tensor name: weights}, module description) of an o3.Linear named `name`."""
+    flat, instructions = equivariant_linear(matrix, irreps_in, irreps_out, what)
+    desc = {"type": "e3nn.o3.Linear", "irreps_in": entry_of(irreps_in), "irreps_out": entry_of(irreps_out),
+            "instructions": instructions, "weight_numel": int(flat.size), "bias_numel": 0,
+            "internal_weights": True, "shared_weights": True,
+            "weight": f"{name}.weight", "bias": f"{name}.bias"}
+    return {f"{name}.weight": flat, f"{name}.bias": np.zeros(0)}, desc
+
+
+def entry_of(lst: list) -> dict:
+    text = "+".join(f"{m}x{l}{'e' if p == 1 else 'o'}" for m, l, p in lst)
+    return {"str": text, "list": [list(map(int, x)) for x in lst],
+            "dim": int(sum(m * (2 * l + 1) for m, l, _ in lst))}
+
+
+def element_linear_module(name: str, matrices, irreps_in: list, irreps_out: list, what: str, w3j_needed: set):
+    """skip_tp (FullyConnectedTensorProduct(x, one-hot element)) from per-element matrices
+    [n_el, dim_in, dim_out]. Returns ({tensor: array}, description)."""
+    matrices = np.asarray(matrices, dtype=np.float64)
+    n_el = matrices.shape[0]
+    per_element = [equivariant_linear(matrices[z], irreps_in, irreps_out, f"{what} (element {z})")
+                   for z in range(n_el)]
+    bin_, bout = blocks(irreps_in), blocks(irreps_out)
+    instructions, chunks, offset = [], [], 0
+    for k, ins in enumerate(per_element[0][1]):
+        i, j = ins["i_in"], ins["i_out"]
+        mi, mo = ins["path_shape"]
+        l, p = bin_[i][2], bin_[i][3]
+        # the o3.Linear weight W_z[u, w] times its pw equals (1/√(mi·n_el))·W_tp[u, z, w]
+        factor = 1.0 / math.sqrt(mi * n_el)
+        w = np.stack([per_element[z][0][ins["weight_offset"]:ins["weight_offset"] + mi * mo].reshape(mi, mo)
+                      * per_element[z][1][k]["path_weight"] / factor for z in range(n_el)], axis=1)
+        chunks.append(w.reshape(-1))
+        w3j_needed.add((l, 0, l))
+        # path_weight·w3j(l,0,l)[m,0,m] = factor, w3j(l,0,l)[m,0,m] = 1/√(2l+1)
+        instructions.append({"i_in1": i, "i_in2": 0, "i_out": j, "connection_mode": "uvw", "has_weight": True,
+                             "path_weight": factor * math.sqrt(2 * l + 1), "path_shape": [mi, n_el, mo],
+                             "l1_l2_l3": [l, 0, l], "w3j": f"__e3nn__.w3j_{l}_0_{l}",
+                             "weight_offset": offset, "weight_numel": mi * n_el * mo})
+        offset += mi * n_el * mo
+    flat = np.concatenate(chunks) if chunks else np.zeros(0)
+    desc = {"type": "e3nn.o3.FullyConnectedTensorProduct", "irreps_in1": entry_of(irreps_in),
+            "irreps_in2": entry_of([[n_el, 0, 1]]), "irreps_out": entry_of(irreps_out),
+            "instructions": instructions, "weight_numel": int(flat.size), "internal_weights": True,
+            "shared_weights": True, "weight": f"{name}.weight"}
+    return {f"{name}.weight": flat}, desc
+
+
+# --------------------------------------------------------------------------
+# Clebsch-Gordan (Wigner-3j) tensors, from e3nn-jax
+# --------------------------------------------------------------------------
+
+def wigner_3j(l1: int, l2: int, l3: int) -> np.ndarray:
+    """The real coupling tensor [2l1+1, 2l2+1, 2l3+1] (Frobenius norm 1) written as
+    `__e3nn__.w3j_{l1}_{l2}_{l3}`: e3nn-jax's `clebsch_gordan`, normalised.
+
+    It is e3nn-torch's `o3.wigner_3j` up to a sign: checked against e3nn 0.4.4 for every
+    triple with l ≤ 3, the two agree to 1e-15 except (1,2,2), (2,1,2), (2,2,1), (1,3,3),
+    (3,1,3), (3,3,1), where they are opposite. MaceMD contracts whatever tensor the file holds,
+    and the converter checks that each of mlip's couplings is a multiple f_p of this tensor
+    (f_p, sign included, is folded into the radial weights), so the model is exact either way.
+    """
+    import e3nn_jax as e3nn
+    c = np.asarray(e3nn.clebsch_gordan(l1, l2, l3), dtype=np.float64)
+    return c / np.linalg.norm(c)
+
+
+# --------------------------------------------------------------------------
+# symmetric contraction: polynomial coefficients by differentiation at zero
+# --------------------------------------------------------------------------
+
+def polynomial_coefficients(fn, dim: int, degree: int):
+    """Symmetric coefficient tensors of a polynomial map fn: R^dim → R^(shape) of degree ≤ `degree`.
+
+    Returns [c_0, c_1, ..., c_degree] with c_ν[..., i1, ..., iν] = (1/ν!) ∂^ν fn(0), so that
+    fn(a) = Σ_ν Σ c_ν[..., i…] a_i1 … a_iν (forward-mode derivatives of a polynomial are exact
+    up to rounding).
+    """
+    import jax
+    import jax.numpy as jnp
+    zero = jnp.zeros(dim, dtype=jnp.float64)
+    out = [np.asarray(jax.jit(fn)(zero))]
+    g = fn
+    for nu in range(1, degree + 1):
+        g = jax.jacfwd(g)
+        out.append(np.asarray(jax.jit(g)(zero)) / math.factorial(nu))
+    return out
+
+
+# --------------------------------------------------------------------------
+# the convolution: one coupling per path, a multiple of the Wigner-3j tensor
+# --------------------------------------------------------------------------
+
+def convolution_paths(coupling, x_irreps: list, y_irreps: list, out_irreps: list, what: str) -> list:
+    """Read the paths of a channel-wise convolution off its coupling tensor.
+
+    `coupling` [num_out, num_x, num_y, num_paths] is the trilinear map of one channel:
+    out[o] = Σ coupling[o, a, j, p] x[a] y[j] s[p] (s: the per-edge weight of each path).
+    Each path must couple one block of x and one of y into one block of out through a
+    multiple f of the Wigner-3j tensor. Returns [{x_block, y_block, out_block, l1, l2, l3,
+    parity, factor}] in path order.
+    """
+    coupling = np.asarray(coupling, dtype=np.float64)
+    bx, by, bo = blocks(x_irreps), blocks(y_irreps), blocks(out_irreps)
+
+    def block_of(index, bl):
+        for n, (off, mul, l, p) in enumerate(bl):
+            if off <= index < off + mul * (2 * l + 1):
+                return n
+        raise MapError(f"{what}: component {index} outside the irreps")
+
+    paths = []
+    for p in range(coupling.shape[3]):
+        t = coupling[:, :, :, p]
+        nz = np.argwhere(np.abs(t) > 1e-14 * max(np.max(np.abs(t)), 1e-300))
+        if nz.size == 0:
+            raise MapError(f"{what}: path {p} couples nothing")
+        ob = {block_of(i, bo) for i in nz[:, 0]}
+        xb = {block_of(i, bx) for i in nz[:, 1]}
+        yb = {block_of(i, by) for i in nz[:, 2]}
+        if len(ob) != 1 or len(xb) != 1 or len(yb) != 1:
+            raise MapError(f"{what}: path {p} spans several irreps blocks")
+        o, a, j = ob.pop(), xb.pop(), yb.pop()
+        (oo, mo, l3, p3), (ox, mx, l1, p1), (oy, my, l2, p2) = bo[o], bx[a], by[j]
+        if mo != 1 or mx != 1 or my != 1:
+            raise MapError(f"{what}: expected multiplicity-1 blocks per channel")
+        sub = t[oo:oo + 2 * l3 + 1, ox:ox + 2 * l1 + 1, oy:oy + 2 * l2 + 1].transpose(1, 2, 0)
+        w = wigner_3j(l1, l2, l3)
+        factor = float(np.sum(sub * w) / np.sum(w * w))
+        rebuilt = np.zeros_like(t)
+        rebuilt[oo:oo + 2 * l3 + 1, ox:ox + 2 * l1 + 1, oy:oy + 2 * l2 + 1] = factor * w.transpose(2, 0, 1)
+        check_residual(f"{what}, path {p} ({l1}⊗{l2}→{l3}) against e3nn's Wigner-3j", t, rebuilt)
+        if p1 * p2 != p3:
+            raise MapError(f"{what}: path {p} breaks parity")
+        paths.append({"x_block": a, "y_block": j, "out_block": o, "l1": l1, "l2": l2, "l3": l3,
+                      "parity": p3, "factor": factor})
+    return paths
+
+
+def symmetric_contraction_tensors(name: str, basis_fn, weights_by_irrep: list, coupling_dim: int,
+                                  correlation: int, out_irreps: list, num_channels: int, what: str):
+    """U_ν and W_ν of each output irrep of a symmetric contraction, carrying mlip's own basis.
+
+    `basis_fn(j, a)` returns [K_j, 2L+1]: the polynomials P_k(a) of every basis element k of
+    output irrep j (mlip's layer evaluated with weight 1 on k and 0 elsewhere, one channel);
+    `weights_by_irrep[j]` [n_el, K_j, C] are the weights that multiply P_k for element z and
+    channel c. The contraction is B_j[z, c] = Σ_k W[z, k, c] P_k(x_c). Each P_k is split by
+    degree ν; U_ν[M, i1..iν, k] = the ν-th coefficient tensor (L = 0: no M axis, as mace).
+    Returns (tensors, contractions description).
+    """
+    tensors, contractions = {}, []
+    for j, (mul, l, p) in enumerate(out_irreps):
+        w = np.asarray(weights_by_irrep[j], dtype=np.float64)  # [n_el, K, C]
+        n_el, K, C = w.shape
+        coeffs = polynomial_coefficients(lambda a, j=j: basis_fn(j, a), coupling_dim, correlation)
+        per_k = [[c[k] for c in coeffs] for k in range(K)]
+        cname = f"{name}.contractions.{j}"
+        entry = {"irrep_out": entry_of([[C, l, p]]), "correlation": correlation, "num_features": C,
+                 "coupling_irreps": None, "U_matrices": {}, "weights_by_nu": {}, "num_elements": n_el}
+        for k in range(K):
+            if np.max(np.abs(per_k[k][0])) > 0:
+                raise MapError(f"{what}: basis element {k} of {l}{'e' if p == 1 else 'o'} has a constant term")
+        for nu in range(1, correlation + 1):
+            keep = [k for k in range(K) if np.max(np.abs(per_k[k][nu])) > 0]
+            if not keep:
+                keep = [0]
+            u = np.stack([per_k[k][nu] for k in keep], axis=-1)  # [2L+1, D…, K_ν]
+            if l == 0:
+                u = u[0]
+            wnu = w[:, keep, :]
+            uname = f"{cname}.U_matrix_{nu}"
+            wname = f"{cname}.weights_max" if nu == correlation else f"{cname}.weights.{correlation - 1 - nu}"
+            tensors[uname] = u
+            tensors[wname] = wnu
+            entry["U_matrices"][str(nu)] = {"name": uname, "shape": list(u.shape)}
+            entry["weights_by_nu"][str(nu)] = wname
+        contractions.append(entry)
+    return tensors, contractions
+
+
+def evaluate_contraction(tensors: dict, contraction: dict, x, element: int):
+    """B[c, M] of one node from the U_ν/W_ν written by symmetric_contraction_tensors (a check)."""
+    x = np.asarray(x, dtype=np.float64)  # [C, D]
+    out = 0.0
+    for nu_s, u_entry in contraction["U_matrices"].items():
+        nu = int(nu_s)
+        u = tensors[u_entry["name"]]
+        w = tensors[contraction["weights_by_nu"][nu_s]][element]  # [K, C]
+        if u.ndim == nu + 1:
+            u = u[None]
+        t = np.einsum("m...k,kc->cm...", u, w)
+        for _ in range(nu):
+            t = np.einsum("cm...i,ci->cm...", t, x)
+        out = out + t
+    return out
+
+"""##,
+        "mlip_convert_v2.py": ##"""
+"""mlip 0.2.5 MACE **v2** (`mlip/models/mace`, built on InstaDeep's e3j) → MaceMD's format.
+
+Helper module of mlip_convert.py. Source files read (mlip 0.2.5, e3j 0.1.1, site-packages):
+* mlip/models/mace/network.py   `Mace`: embedding, layers, per-layer readouts summed, head select
+* mlip/models/mace/blocks.py    `MaceEmbeddingBlock` (species table, Bessel·envelope·prefactor,
+                                e3nn-jax spherical harmonics), `EquivariantProductBasisBlock`
+* mlip/models/mace/layer.py     `MaceLayer`: interaction, `linear_by_species_block` (first
+                                layer) or `residual_block`, product basis, readout
+* mlip/models/message_passing.py `O3MessagePassingBlock`: radial MLP → `linear_in` →
+                                e3j `Convolution` (÷ avg_num_neighbors folded into its
+                                coefficients) → channel-major cast → `linear_out`
+* mlip/models/mace/symmetric_contraction.py  e3j `PowerExpansion` + `LinearIndexwise`
+* mlip/models/readout.py        per-head `ReadoutBlock`s (e3j Linear, e3nn-jax gate)
+* mlip/models/blocks.py         `RadialEmbeddingBlock` (pre_factor from avg_r_min, float32),
+                                `MLP` (kernel·1/√fan_in, e3nn.normalize_function(silu)),
+                                `AtomicEnergiesBlock` (E = stdev·Σ + mean·N + Σ E0)
+
+Mapping (mace-torch names, §-references are to mace_model_format.md):
+* node_embedding.linear   ← species table × √n_el (o3.Linear from one-hot has 1/√n_el)
+* interactions.t.linear_up ← linear_in;  conv_tp ← e3j's paths (each a multiple f_p of the
+  Wigner-3j, f_p folded with avg_num_neighbors into the radial MLP's output columns);
+  linear ← linear_out ∘ channel-major cast (read as one matrix, rows permuted to mace's
+  slot-major layout); skip_tp ← linear_by_species_block (layer 0) / residual_block
+* products.t.symmetric_contractions ← mlip's own power-expansion basis as U_ν (carried, not
+  re-derived), W_ν ← LinearIndexwise weights; products.t.linear ← linear_block
+* readouts.t ← the heads' ReadoutBlocks side by side (block-diagonal for the MLP readout)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+try:
+    from . import mlip_convert_maps as maps
+except ImportError:
+    import mlip_convert_maps as maps
+
+
+def as_list(irreps) -> list:
+    return [[int(mul), int(ir.l), int(ir.p)] for mul, ir in irreps]
+
+
+def extract(ff, hyper: dict) -> dict:
+    """Everything MaceMD needs, read off the bound mlip network (float64 numpy arrays)."""
+    import e3nn_jax as e3nn
+    import jax
+    import jax.numpy as jnp
+
+    params = ff.params
+    net_params = params["params"]["mlip_network"]
+
+    def run(fn):
+        return ff.predictor.apply(params, method=lambda pred: fn(pred.mlip_network))
+
+    cfg = hyper["config"]
+    info = hyper["dataset_info"]
+    n_el = len(ff.predictor.mlip_network.dataset_info.allowed_atomic_numbers)
+    C = int(cfg["num_channels"])
+    out: dict = {"layers": []}
+
+    # --- embedding
+    out["species_table"] = np.asarray(run(lambda n: n.embedding_block.node_embedding_block(jnp.arange(n_el))))
+    out["radial_prefactor"] = float(run(lambda n: n.embedding_block.radial_embedding_block.pre_factor))
+    r = jnp.linspace(0.3, float(info["graph_cutoff_angstrom"]) * 0.999, 37, dtype=jnp.float64)
+    out["radial_samples"] = (np.asarray(r), np.asarray(run(lambda n: n.embedding_block.radial_embedding_block(r).array)))
+    vec = jnp.asarray(np.random.default_rng(0).normal(size=(11, 3)))
+    out["sh_samples"] = (np.asarray(vec), np.asarray(run(lambda n: n.embedding_block.spherical_embedding_block(vec).array)))
+
+    num_layers = int(cfg["num_layers"])
+    for t in range(num_layers):
+        L: dict = {}
+
+        def layer(n, t=t):
+            return n.layers[t]
+
+        blk = run(lambda n: layer(n).interaction_block.clone(parent=None))
+        src = e3nn.Irreps(blk.source_irreps)
+        tgt = e3nn.Irreps(blk.target_irreps)
+        msg = blk.message_irreps
+        L["source_irreps"], L["target_irreps"] = as_list(src), as_list(tgt)
+        # linear_in
+        L["linear_in"] = np.asarray(run(lambda n: layer(n).interaction_block.linear_in(jnp.eye(src.dim))))
+        # radial MLP: kernels and the normalisation read from the module
+        mlp_p = net_params[f"layers_{t}"]["interaction_block"]["radial_mlp"]
+        L["radial_kernels"] = [np.asarray(mlp_p[f"layers_{i}"]["kernel"], dtype=np.float64)
+                               for i in range(len(mlp_p))]
+        L["radial_scales"] = [float(s) for s in run(lambda n: layer(n).interaction_block.radial_mlp.scales)]
+        out.setdefault("radial_act_cst", []).append(
+            silu_constant(run(lambda n: layer(n).interaction_block.radial_mlp.activations[0])))
+        # the convolution's coupling, one channel: out[o] = Σ T[o,a,j,p] x[a] y[j] s[p]
+        conv = run(lambda n: layer(n).interaction_block.convolution_block)
+        nx, ny = blk._src.dim, e3nn.Irreps.spherical_harmonics(blk.l_max).dim
+        n_paths = msg.num_irreps
+        L["avg_num_neighbors"] = float(blk.avg_num_neighbors)
+
+        def tri(a, j, p):
+            x = jnp.zeros((2, nx, 1)).at[0, a, 0].set(1.0)
+            y = jnp.zeros((1, ny)).at[0, j].set(1.0)
+            s = jnp.zeros((1, n_paths, 1)).at[0, p, 0].set(1.0)
+            return conv(x, y, s, jnp.array([0]), jnp.array([1]))[1, :, 0]
+
+        A, J, P = jnp.meshgrid(jnp.arange(nx), jnp.arange(ny), jnp.arange(n_paths), indexing="ij")
+        vals = jax.vmap(tri)(A.ravel(), J.ravel(), P.ravel())  # [nx*ny*np, num_out]
+        L["coupling"] = np.asarray(vals).reshape(nx, ny, n_paths, -1).transpose(3, 0, 1, 2)
+        L["x_irreps"] = as_list(blk._src)
+        L["y_irreps"] = as_list(e3nn.Irreps.spherical_harmonics(blk.l_max))
+        L["msg_irreps"] = as_list(msg)
+        num_out = msg.dim
+
+        # linear_out ∘ cast: y [1, num_out, C] (trailing channels) → target
+        def lin_out(yflat):
+            y = yflat.reshape(1, num_out, C)
+            return run(lambda n: layer(n).interaction_block.linear_out(
+                layer(n).interaction_block._cast_outputs(y).array))[0]
+        eye = jnp.eye(num_out * C)
+        L["linear_out"] = np.asarray(jax.vmap(lin_out)(eye))  # rows: o*C + c
+        # self-connection / residual (species-indexed)
+        ml = run(lambda n: layer(n).clone(parent=None))
+        if ml.use_residuals:
+            L["residual"] = np.stack([np.asarray(run(lambda n, z=z: layer(n).residual_block(
+                jnp.eye(src.dim), jnp.full((src.dim,), z)))) for z in range(n_el)])
+            L["residual_irreps_out"] = as_list(C * (e3nn.Irreps("0e") if ml.last_layer else e3nn.Irreps(ml.node_irreps)))
+        else:
+            L["by_species"] = np.stack([np.asarray(run(lambda n, z=z: layer(n).linear_by_species_block(
+                jnp.eye(tgt.dim), jnp.full((tgt.dim,), z)))) for z in range(n_el)])
+        # product basis
+        eb = run(lambda n: layer(n).expansion_block.clone(parent=None))
+        sc_unbound = run(lambda n: layer(n).expansion_block.symmetric_contraction.clone(parent=None))
+        sc_params = net_params[f"layers_{t}"]["expansion_block"]["symmetric_contraction"]
+        L["sc_module"], L["sc_params"] = sc_unbound, sc_params
+        L["product_target"] = as_list(e3nn.Irreps(eb.target_irreps))
+        filt = e3nn.Irreps([(1, ir) for _, ir in e3nn.Irreps(eb.target_irreps)])
+        L["filter_irreps"] = as_list(filt)
+        L["linear_block"] = np.asarray(run(lambda n: layer(n).expansion_block.linear_block(jnp.eye(C * filt.dim))))
+        L["coupling_irreps"] = as_list(e3nn.Irreps([(1, ir) for _, ir in e3nn.Irreps(eb.source_irreps)]))
+        # readouts: one ReadoutBlock per head
+        rp = net_params[f"layers_{t}"]["readout_block"]
+        L["readout_params"] = rp
+        out["layers"].append(L)
+    # the last readout: e3nn.gate on scalars only = normalised activation (mlip/models/readout.py)
+    hidden = e3nn.Irreps(cfg["readout_irreps"][0])
+    out["readout_hidden"] = hidden.count("0e")
+    cst = silu_constant(e3nn.normalize_function(jax.nn.silu))
+    gate_cst = silu_constant(lambda x: e3nn.gate(e3nn.IrrepsArray(f"{x.shape[-1]}x0e", x), even_act=jax.nn.silu,
+                                                 even_gate_act=None).array)
+    if abs(gate_cst - cst) > 1e-14 * cst:
+        raise maps.MapError("the readout's gate is not e3nn-jax's normalised SiLU")
+    out["readout_act_cst"] = cst
+    return out
+
+
+def silu_constant(act) -> float:
+    """1/c of e3nn-jax's normalize_function(silu) = silu(x)/c, as computed in this JAX session
+    (x64: 1/c = 1.6765620560798837; e3nn-torch's Monte-Carlo constant is 1.6791767923989418)."""
+    import jax
+    import jax.numpy as jnp
+    x = jnp.linspace(-3.0, 3.0, 13, dtype=jnp.float64)
+    ratio = np.asarray(act(x)) / np.asarray(jax.nn.silu(x))
+    ratio = ratio[np.abs(np.asarray(x)) > 1e-3]
+    if np.max(np.abs(ratio - ratio[0])) > 1e-14 * abs(ratio[0]):
+        raise maps.MapError("the activation is not a multiple of SiLU")
+    closure = getattr(act, "__closure__", None) or ()
+    for cell in closure:  # e3nn-jax stores c in rho's closure: psi(x) = phi(x) / c
+        v = cell.cell_contents
+        if isinstance(v, float) and abs(1.0 / v - ratio[0]) <= 1e-14 * abs(ratio[0]):
+            return 1.0 / v
+    return float(ratio[0])
+
+
+def readout_matrix(params, irreps_in, irreps_out):
+    """The matrix [dim_in, dim_out] of one e3j Linear of mlip's ReadoutBlock (mlip/models/readout.py)."""
+    import e3j
+    import e3nn_jax as e3nn
+    import jax.numpy as jnp
+    src, tgt = e3nn.Irreps(irreps_in), e3nn.Irreps(irreps_out)
+    lin = e3j.linen.Linear(source_irreps=str(src), target_irreps=str(tgt.regroup()), layout="E3NN",
+                           kernel_init="FAN_IN", rescale_gradients=True)
+    return np.asarray(lin.apply({"params": params}, jnp.eye(src.dim, dtype=jnp.float64)))
+
+
+def build(ff, hyper: dict, ex: dict, w3j: set):
+    """(tensors, partial config) in mace-torch names from the extracted v2 layers `ex`."""
+    import e3nn_jax as e3nn
+    import jax
+    import jax.numpy as jnp
+
+    cfg, info = hyper["config"], hyper["dataset_info"]
+    net = ff.predictor.mlip_network
+    n_el = len(net.dataset_info.allowed_atomic_numbers)
+    C = int(cfg["num_channels"])
+    n_heads = int(cfg["num_readout_heads"])
+    r_max = float(info["graph_cutoff_angstrom"])
+    T: dict = {}
+    modules: dict = {}
+
+    t_, d_ = maps.linear_module("node_embedding.linear", ex["species_table"], [[n_el, 0, 1]], [[C, 0, 1]],
+                                "species embedding")
+    T.update(t_); modules["node_embedding.linear"] = d_
+
+    # radial basis: mlip = pre_factor · √(2/r_max) sin(nπr/r_max)/r · envelope(r)
+    nb = int(cfg["num_rbf"])
+    freqs = np.arange(1, nb + 1, dtype=np.float64) * np.pi / r_max
+    prefactor = ex["radial_prefactor"] * math.sqrt(2.0 / r_max)
+    r, ref = ex["radial_samples"]
+    u = r / r_max
+    p = 5
+    env = 1 - (p + 1) * (p + 2) / 2 * u ** p + p * (p + 2) * u ** (p + 1) - p * (p + 1) / 2 * u ** (p + 2)
+    maps.check_residual("radial embedding (Bessel × polynomial envelope × avg_r_min prefactor)",
+                        ref, prefactor * np.sin(np.outer(r, freqs)) / r[:, None] * env[:, None])
+    T["radial_embedding.bessel_fn.bessel_weights"] = freqs
+
+    layers_cfg = []
+    for t, L in enumerate(ex["layers"]):
+        pre, prod = f"interactions.{t}", f"products.{t}"
+        src, tgt = L["source_irreps"], L["target_irreps"]
+        t_, d_ = maps.linear_module(f"{pre}.linear_up", L["linear_in"], src, src, f"layer {t} linear_in")
+        T.update(t_); modules[f"{pre}.linear_up"] = d_
+        # convolution paths (per channel: split the message irreps into multiplicity-1 blocks)
+        out_split = [[1, l, par] for mul, l, par in L["msg_irreps"] for _ in range(mul)]
+        paths = maps.convolution_paths(L["coupling"], L["x_irreps"], L["y_irreps"], out_split,
+                                       f"layer {t} convolution")
+        ob = maps.blocks(out_split)
+        mid = [[C, q["l3"], q["parity"]] for q in paths]
+        avg = L["avg_num_neighbors"]
+        instructions, scales = [], []
+        for k, q in enumerate(paths):
+            pw = math.sqrt(2 * q["l3"] + 1)
+            w3j.add((q["l1"], q["l2"], q["l3"]))
+            instructions.append({"i_in1": q["x_block"], "i_in2": q["y_block"], "i_out": k, "connection_mode": "uvu",
+                                 "has_weight": True, "path_weight": pw, "path_shape": [C, 1],
+                                 "l1_l2_l3": [q["l1"], q["l2"], q["l3"]],
+                                 "w3j": f"__e3nn__.w3j_{q['l1']}_{q['l2']}_{q['l3']}",
+                                 "weight_offset": k * C, "weight_numel": C})
+            scales.append(q["factor"] * avg / pw)
+        sh = L["y_irreps"]
+        modules[f"{pre}.conv_tp"] = {
+            "type": "e3nn.o3.TensorProduct", "irreps_in1": maps.entry_of(src), "irreps_in2": maps.entry_of(sh),
+            "irreps_out": maps.entry_of(mid), "instructions": instructions, "weight_numel": len(paths) * C,
+            "internal_weights": False, "shared_weights": False, "weight": None}
+        # radial MLP: mlip h ← φ(h @ K · s), e3nn h ← φ(h @ W/√h_in)
+        kernels = L["radial_kernels"]
+        fc_layers = []
+        for i, (K, s) in enumerate(zip(kernels, L["radial_scales"])):
+            W = K * s * math.sqrt(K.shape[0])
+            last = i == len(kernels) - 1
+            if last:
+                cols = np.asarray(scales).repeat(C)  # column p*C + c of path p
+                W = W * cols[None, :]
+            name = f"{pre}.conv_tp_weights.layer{i}.weight"
+            T[name] = W
+            act = ({"name": None, "effective_scale": 1.0} if last else
+                   {"name": "silu", "normalize2mom_cst": ex["radial_act_cst"][t], "is_identity_scaling": False,
+                    "effective_scale": ex["radial_act_cst"][t]})
+            fc_layers.append({"weight": name, "h_in": int(K.shape[0]), "h_out": int(K.shape[1]), "var_in": 1.0,
+                              "var_out": 1.0, "activation": act})
+        modules[f"{pre}.conv_tp_weights"] = {"type": "e3nn.nn.FullyConnectedNet",
+                                             "hs": [int(kernels[0].shape[0])] + [int(K.shape[1]) for K in kernels],
+                                             "layers": fc_layers}
+        # linear: rows of linear_out∘cast in e3j's (component, channel) order → mace slot-major
+        lo = L["linear_out"]
+        mb = maps.blocks(mid)
+        rows = np.zeros((sum(C * (2 * q["l3"] + 1) for q in paths), lo.shape[1]))
+        for k, q in enumerate(paths):
+            d = 2 * q["l3"] + 1
+            o0 = ob[q["out_block"]][0]
+            for c in range(C):
+                for m in range(d):
+                    rows[mb[k][0] + c * d + m] = lo[(o0 + m) * C + c]
+        t_, d_ = maps.linear_module(f"{pre}.linear", rows, mid, tgt, f"layer {t} linear_out")
+        T.update(t_); modules[f"{pre}.linear"] = d_
+        residual = "residual" in L
+        if residual:
+            hidden_out = L["residual_irreps_out"]
+            t_, d_ = maps.element_linear_module(f"{pre}.skip_tp", L["residual"], src, hidden_out,
+                                                f"layer {t} residual_block", w3j)
+        else:
+            t_, d_ = maps.element_linear_module(f"{pre}.skip_tp", L["by_species"], tgt, tgt,
+                                                f"layer {t} linear_by_species_block", w3j)
+        T.update(t_); modules[f"{pre}.skip_tp"] = d_
+        # symmetric contraction, carrying mlip's basis
+        coupling = L["coupling_irreps"]
+        D = sum(2 * l + 1 for _, l, _ in coupling)
+        filt = L["filter_irreps"]
+        corr = int(cfg["correlation"])
+        sc_mod, sc_params = L["sc_module"], L["sc_params"]
+        leaves = sc_params["LinearIndexwise_0"]
+        leaf_names = []
+        for _, l, par in filt:
+            name = f"weight{l}_{l}_{par}"
+            if name not in leaves:
+                raise maps.MapError(f"layer {t} symmetric contraction: no parameter {name}")
+            leaf_names.append(name)
+        coupling_str = str(e3nn.Irreps([(1, (l, par)) for _, l, par in coupling]))
+        fo = maps.blocks(filt)
+
+        def apply_sc(prm, x, z):
+            y = sc_mod.apply({"params": prm}, e3nn.IrrepsArray(coupling_str, x[None]), jnp.array([z]))
+            return y.array[0]  # [C, Dout]
+
+        def basis_fn(j, a, leaf_names=leaf_names, leaves=leaves, fo=fo):
+            def one(k):
+                prm = {"LinearIndexwise_0": {n: (jnp.zeros(v.shape, dtype=jnp.float64) if n != leaf_names[j] else
+                                                 jnp.zeros(v.shape, dtype=jnp.float64).at[..., k].set(1.0))
+                                             for n, v in leaves.items()}}
+                x = jnp.broadcast_to(a, (C, D))
+                off, _, l, _ = fo[j]
+                return apply_sc(prm, x, 0)[0, off:off + 2 * l + 1]
+            return jax.vmap(one)(jnp.arange(leaves[leaf_names[j]].shape[-1]))
+
+        weights = [np.transpose(np.asarray(leaves[n], dtype=np.float64)[:, :, 0, :], (0, 2, 1)) for n in leaf_names]
+        sc_name = f"{prod}.symmetric_contractions"
+        t_, contractions = maps.symmetric_contraction_tensors(sc_name, basis_fn, weights, D, corr,
+                                                              [[C, l, par] for _, l, par in filt], C,
+                                                              f"layer {t} symmetric contraction")
+        for c_ in contractions:
+            c_["coupling_irreps"] = maps.entry_of(coupling)
+        T.update(t_)
+        # check against mlip's own layer on random features, every element
+        rng = np.random.default_rng(t)
+        for z in range(n_el):
+            x = rng.normal(size=(C, D))
+            exact = np.asarray(apply_sc({"LinearIndexwise_0": {n: jnp.asarray(v, dtype=jnp.float64)
+                                                               for n, v in leaves.items()}}, jnp.asarray(x), z))
+            rebuilt = np.concatenate([maps.evaluate_contraction(T, c_, x, z).reshape(C, -1) for c_ in contractions],
+                                     axis=1)
+            maps.check_residual(f"layer {t} symmetric contraction (element {z})", exact, rebuilt)
+        prod_out = [[C, l, par] for _, l, par in filt]
+        modules[sc_name] = {"type": "mace.SymmetricContraction", "irreps_in": maps.entry_of(tgt),
+                            "irreps_out": maps.entry_of(prod_out), "contractions": contractions}
+        target = L["product_target"]
+        t_, d_ = maps.linear_module(f"{prod}.linear", L["linear_block"], prod_out, target, f"layer {t} linear_block")
+        T.update(t_); modules[f"{prod}.linear"] = d_
+        layers_cfg.append({
+            "interaction_class": ("RealAgnosticResidualInteractionBlock" if residual
+                                  else "RealAgnosticInteractionBlock"),
+            "node_feats_irreps": maps.entry_of(src), "edge_irreps": maps.entry_of(src),
+            "target_irreps": maps.entry_of(tgt), "hidden_irreps": maps.entry_of(target),
+            "avg_num_neighbors": avg, "radial_MLP": [int(K.shape[1]) for K in kernels[:-1]],
+            "correlation": corr, "product_irreps_in": maps.entry_of(tgt),
+            "product_irreps_out": maps.entry_of(prod_out), "product_use_sc": residual,
+            "product_use_agnostic_product": False})
+        # readouts (one ReadoutBlock per head)
+        rp = L["readout_params"]
+        heads_p = [rp[f"ReadoutBlock_{h}"] for h in range(n_heads)]
+        last = t == len(ex["layers"]) - 1
+        rname = f"readouts.{t}"
+        if not last:
+            M = np.concatenate([readout_matrix(hp["Linear_0"], maps.entry_of(target)["str"], "0e")
+                                for hp in heads_p], axis=1)
+            t_, d_ = maps.linear_module(f"{rname}.linear", M, target, [[n_heads, 0, 1]], f"layer {t} readout")
+            T.update(t_); modules[f"{rname}.linear"] = d_
+        else:
+            H = ex["readout_hidden"]
+            M1 = np.concatenate([readout_matrix(hp["Linear_0"], maps.entry_of(target)["str"], f"{H}x0e")
+                                 for hp in heads_p], axis=1)
+            M2 = np.zeros((n_heads * H, n_heads))
+            for h, hp in enumerate(heads_p):
+                M2[h * H:(h + 1) * H, h] = readout_matrix(hp["Linear_1"], f"{H}x0e", "0e")[:, 0]
+            t_, d_ = maps.linear_module(f"{rname}.linear_1", M1, target, [[n_heads * H, 0, 1]],
+                                        f"layer {t} readout linear 1")
+            T.update(t_); modules[f"{rname}.linear_1"] = d_
+            t_, d_ = maps.linear_module(f"{rname}.linear_2", M2, [[n_heads * H, 0, 1]], [[n_heads, 0, 1]],
+                                        f"layer {t} readout linear 2")
+            T.update(t_); modules[f"{rname}.linear_2"] = d_
+            cst = ex["readout_act_cst"]
+            modules[f"{rname}.non_linearity"] = {
+                "type": "e3nn.nn.Activation", "irreps_in": maps.entry_of([[n_heads * H, 0, 1]]),
+                "irreps_out": maps.entry_of([[n_heads * H, 0, 1]]),
+                "acts": [{"name": "silu", "normalize2mom_cst": cst, "is_identity_scaling": False,
+                          "effective_scale": cst}]}
+    return T, modules, layers_cfg, {"freqs": freqs, "prefactor": prefactor, "num_bessel": nb, "r_max": r_max}
+
+"""##,
         "physicsml_convert.py": ##"""
 #!/usr/bin/env python3
 """Convert a physicsml 0.6.0 MACE model directory into one safetensors file for MaceMD.

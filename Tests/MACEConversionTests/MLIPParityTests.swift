@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import MDCore
+import MACE
+import MDPotentials
+import TestSupport
+@testable import MACEConversion
+
+/// Models trained with InstaDeep's mlip (JAX), converted by scripts/conversion/mlip_convert.py,
+/// against mlip's own float64 (jax x64) energies, forces and stress
+/// (fixtures: scripts/fixtures/make_mlip_fixtures.py, Resources/mlip).
+///
+/// float64: |ΔE| ≤ 1e-9·|E|, max|ΔF| ≤ 1e-6·max|F| + 1e-9 eV/Å, |Δσ| ≤ 1e-6·max|σ| + 1e-9 eV/Å³;
+/// float32: MACETests' float32 tolerances, |ΔE| ≤ 1e-5·(|E| + N), max|ΔF| ≤ 2e-3·max|F| + 1e-5.
+@Suite struct MLIPParityTests {
+    /// Reference files `<kind>.reference.json`; `v2_multihead.spice` is the second head of `v2_multihead`.
+    static let kinds = ["v2_small", "v2_lmax3_corr2", "v2_three_layers_residual_first", "v2_multihead", "v2_multihead.spice"]
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Resources/mlip")
+
+    struct Tolerance { let energyRelative: Double; let energyPerAtom: Double; let relative: Double; let absolute: Double }
+
+    @Test(arguments: kinds) func float64Parity(kind: String) throws {
+        try check(kind, precision: .float64, Tolerance(energyRelative: 1e-9, energyPerAtom: 0, relative: 1e-6, absolute: 1e-9))
+    }
+
+    @Test(arguments: kinds) func float32Parity(kind: String) throws {
+        try check(kind, precision: .float32, Tolerance(energyRelative: 1e-5, energyPerAtom: 1e-5, relative: 2e-3, absolute: 1e-5))
+    }
+
+    func check(_ kind: String, precision: MACEPrecision, _ tol: Tolerance) throws {
+        let reference = try ConversionReference(Self.directory.appendingPathComponent("\(kind).reference.json"))
+        let mace = try MACEPotential(contentsOf: Self.directory.appendingPathComponent(reference.modelFile),
+                                     precision: precision, head: reference.head)
+        for s in reference.structures {
+            let r = try mace.evaluate(s.system)
+            let n = Double(s.system.count)
+            #expect(abs(r.energy - s.energy) <= tol.energyRelative * abs(s.energy) + tol.energyPerAtom * n,
+                    "\(kind)/\(s.name): E \(r.energy) vs mlip \(s.energy)")
+            let fmax = s.forces.reduce(0) { max($0, length($1)) }
+            let df = zip(r.forces, s.forces).reduce(0) { max($0, length($1.0 - $1.1)) }
+            #expect(df <= tol.relative * fmax + tol.absolute, "\(kind)/\(s.name): max |ΔF| = \(df) (max |F| \(fmax))")
+            if let ref = s.stress {
+                let sigma = try #require(r.stress(volume: s.system.cell.volume))
+                let ds = (sigma - ref).maxAbs
+                #expect(ds <= tol.relative * ref.maxAbs + tol.absolute, "\(kind)/\(s.name): max |Δσ| = \(ds)")
+            }
+        }
+    }
+
+    /// `macemd convert` on an mlip model it cannot convert (an option MaceMD does not run, or a
+    /// v1 model) names what is unsupported, fails and writes nothing — before mlip itself is
+    /// needed, so any python3 shows it.
+    @Test(arguments: [("v2_gate_nodes_refused.zip", "gate_nodes"), ("v1_refused.zip", "v1 MACE model")])
+    func refusedSourceIsNamedAndNothingIsWritten(file: String, named: String) throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanup() }
+        let output = dir.url.appendingPathComponent("out.safetensors")
+        let source = Self.directory.appendingPathComponent(file)
+        #expect(try ModelSource.detect(source) == .mlip)
+        do {
+            try ModelConverter(python: "python3").convert(input: source, output: output)
+            Issue.record("conversion of \(file) should fail")
+        } catch let error as ModelConversionError {
+            #expect(String(describing: error).contains(named), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+}
+
+/// A reference file of make_<framework>_fixtures.py: structures with the framework's results.
+struct ConversionReference {
+    struct Structure {
+        var name: String
+        var system: AtomicSystem
+        var energy: Double
+        var forces: [SIMD3<Double>]
+        /// ASE-sign stress in eV/Å³ (fully periodic structures only).
+        var stress: Matrix3?
+    }
+    var head: String?
+    /// The converted model the structures were computed with (next to the reference file).
+    var modelFile: String
+    var structures: [Structure]
+
+    struct FormatError: Error, CustomStringConvertible { var description: String }
+
+    init(_ url: URL) throws {
+        let data = try Data(contentsOf: url)
+        guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let list = root["structures"] as? [[String: Any]] else {
+            throw FormatError(description: "\(url.lastPathComponent): no structures")
+        }
+        func vectors(_ any: Any?) throws -> [SIMD3<Double>] {
+            guard let rows = any as? [[Double]] else { throw FormatError(description: "\(url.lastPathComponent): bad vector list") }
+            return rows.map { SIMD3($0[0], $0[1], $0[2]) }
+        }
+        head = root["head"] as? String
+        guard let model = root["model_file"] as? String else { throw FormatError(description: "\(url.lastPathComponent): no model_file") }
+        modelFile = model
+        structures = try list.map { s in
+            let p = (s["pbc"] as? [Bool]) ?? [false, false, false]
+            let cell: Cell
+            if let rows = s["cell"] as? [[Double]] {
+                cell = Cell(vectors: try Matrix3(rows), pbc: Periodicity(p[0], p[1], p[2]))
+            } else {
+                cell = .none
+            }
+            let system = try AtomicSystem(atomicNumbers: s["numbers"] as? [Int] ?? [], positions: try vectors(s["positions"]), cell: cell)
+            return Structure(name: s["name"] as? String ?? "?", system: system, energy: s["energy"] as? Double ?? .nan,
+                             forces: try vectors(s["forces"]), stress: (s["stress"] as? [[Double]]).flatMap { try? Matrix3($0) })
+        }
+    }
+}
