@@ -67,6 +67,8 @@ struct InteractionLayer<T: MACEScalar>: Sendable {
     let nonLinear: NonLinearParts<T>?
     let contraction: SymmetricContraction<T>
     let productLinear: EquivariantLinear<T>
+    /// The tabulated radial weights of the fast radial mode (nil: the radial MLP runs per edge).
+    var radialSpline: RadialSpline<T>? = nil
 
     init(index t: Int, className: String, config root: JSONNode, tensors: ModelTensors, elementCount: Int) throws {
         let m = root["modules"]

@@ -14,6 +14,8 @@ struct PassContext<T: MACEScalar> {
     /// The rows of the edge networks when opposite edges share them (nil: one row per edge,
     /// see ``InteractionLayer/usesPairs(_:)``).
     let pairing: EdgePairing?
+    /// ∂E/∂|r_e| per edge from the splines of the fast radial mode (nil in the exact mode).
+    var lengthGradients: Buffer<T>? = nil
     var nodeCount: Int { elements.count }
     var edgeCount: Int { graph.count }
     /// Y(r̂_e), edges × (L+1)².
