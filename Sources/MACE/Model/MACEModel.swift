@@ -101,7 +101,8 @@ public struct MACEModel<T: MACEScalar>: Sendable {
             try InteractionLayer<T>(index: $0.offset, className: $0.element, config: root, tensors: tensors, elementCount: zs.count)
         }
         layers = radial == .exact ? exactLayers
-            : try RadialSplineBuilder.attach(to: exactLayers, embedding: radialEmbedding, cutoff: config.cutoff)
+            : try RadialSplineBuilder.attach(to: exactLayers, embedding: radialEmbedding, file: file, head: head,
+                                             cutoff: config.cutoff)
         radialMode = radial
         let readoutCount = try root["readouts"].array().count
         readouts = try (0..<readoutCount).map {

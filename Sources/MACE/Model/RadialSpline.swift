@@ -15,9 +15,12 @@
 ///     y(r) = H₀₀(t) y_n + H₁₀(t) h y′_n + H₀₁(t) y_{n+1} + H₁₁(t) h y′_{n+1}
 ///     H₀₀ = (1 + 2t)(1 − t)²,  H₁₀ = t(1 − t)²,  H₀₁ = t²(3 − 2t),  H₁₁ = t²(t − 1)
 ///
-/// is C¹ in r, with error O(h⁴) in y and O(h³) in y′. The reverse pass uses dy/dr of this same
-/// cubic, so forces and virial are the exact derivative of the interpolated energy. Edges at or
-/// beyond r_max get y = 0 (mace masks them; f and f′ vanish there).
+/// is C¹ in r, with error O(h⁴) in y and O(h³) in y′. It is stored per interval as the
+/// coefficients of y = a + b t + c t² + d t³ (a = y_n, b = h y′_n, c = 3Δ − 2b − h y′_{n+1},
+/// d = −2Δ + b + h y′_{n+1}, Δ = y_{n+1} − y_n), formed in float64: read back in float32, the
+/// slope dy/dr = (b + 2ct + 3dt²)/h then carries no rounding of y divided by h. The reverse pass
+/// uses dy/dr of this same cubic, so forces and virial are the exact derivative of the
+/// interpolated energy. Edges at or beyond r_max get y = 0 (mace masks them; f and f′ vanish there).
 struct RadialSpline<T: MACEScalar>: Sendable {
     /// Convolution weights per edge (columns 0..<weightCount).
     let weightCount: Int
@@ -28,8 +31,14 @@ struct RadialSpline<T: MACEScalar>: Sendable {
     let inverseSpacing: T
     /// N − 1.
     let intervals: Int
-    /// Knot n: `columns` values y_n, then `columns` scaled slopes h·y′_n.
+    /// Interval n: `columns` coefficients a, then b, c and d (see above).
     let table: [T]
+
+    /// The same spline in precision U (coefficients rounded once).
+    func converted<U: MACEScalar>(to: U.Type) -> RadialSpline<U> {
+        RadialSpline<U>(weightCount: weightCount, columns: columns, spacing: U(spacing), inverseSpacing: U(inverseSpacing),
+                        intervals: intervals, table: table.map { U($0) })
+    }
 
     /// r_max = (N − 1)·h, Å.
     var cutoff: T { spacing * T(intervals) }
@@ -45,24 +54,20 @@ struct RadialSpline<T: MACEScalar>: Sendable {
     /// Writes y(r) of every column into `values` (columns wide); `count` limits the columns.
     @inline(__always) func evaluate(_ r: T, into values: UnsafeMutablePointer<T>, count: Int) {
         guard let (n, t) = locate(r) else { values.update(repeating: 0, count: count); return }
-        let s = 1 - t
-        let h00 = (1 + 2 * t) * s * s, h10 = t * s * s, h01 = t * t * (3 - 2 * t), h11 = t * t * (t - 1)
         table.withUnsafeBufferPointer { tab in
-            let k0 = tab.baseAddress! + n * 2 * columns, k1 = k0 + 2 * columns
-            let y0 = k0, d0 = k0 + columns, y1 = k1, d1 = k1 + columns
-            for k in 0..<count { values[k] = h00 * y0[k] + h10 * d0[k] + h01 * y1[k] + h11 * d1[k] }
+            let a = tab.baseAddress! + n * 4 * columns, b = a + columns, c = b + columns, d = c + columns
+            for k in 0..<count { values[k] = a[k] + t * (b[k] + t * (c[k] + t * d[k])) }
         }
     }
 
     /// Σ_k g_k dy_k/dr over the first `count` columns, for gradients g = ∂E/∂y (1/Å · [E]).
     @inline(__always) func contractDerivative(_ r: T, with g: UnsafePointer<T>, count: Int) -> T {
         guard let (n, t) = locate(r) else { return 0 }
-        let g00 = 6 * t * (t - 1), g10 = (3 * t - 1) * (t - 1), g01 = -g00, g11 = t * (3 * t - 2)
+        let t2 = 2 * t, t3 = 3 * t * t
         return table.withUnsafeBufferPointer { tab in
-            let k0 = tab.baseAddress! + n * 2 * columns, k1 = k0 + 2 * columns
-            let y0 = k0, d0 = k0 + columns, y1 = k1, d1 = k1 + columns
+            let b = tab.baseAddress! + n * 4 * columns + columns, c = b + columns, d = c + columns
             var sum: T = 0
-            for k in 0..<count { sum += g[k] * (g00 * y0[k] + g10 * d0[k] + g01 * y1[k] + g11 * d1[k]) }
+            for k in 0..<count { sum += g[k] * (b[k] + t2 * c[k] + t3 * d[k]) }
             return sum * inverseSpacing
         }
     }
@@ -70,12 +75,9 @@ struct RadialSpline<T: MACEScalar>: Sendable {
     /// The density column's value and derivative dq/dr at r (1/Å).
     @inline(__always) func density(_ r: T) -> (value: T, derivative: T) {
         guard let (n, t) = locate(r) else { return (0, 0) }
-        let base = n * 2 * columns + weightCount, next = base + 2 * columns
-        let y0 = table[base], d0 = table[base + columns], y1 = table[next], d1 = table[next + columns]
-        let s = 1 - t
-        let value = (1 + 2 * t) * s * s * y0 + t * s * s * d0 + t * t * (3 - 2 * t) * y1 + t * t * (t - 1) * d1
-        let slope = 6 * t * (t - 1) * (y0 - y1) + (3 * t - 1) * (t - 1) * d0 + t * (3 * t - 2) * d1
-        return (value, slope * inverseSpacing)
+        let k = n * 4 * columns + weightCount
+        let a = table[k], b = table[k + columns], c = table[k + 2 * columns], d = table[k + 3 * columns]
+        return (a + t * (b + t * (c + t * d)), (b + t * (2 * c + 3 * t * d)) * inverseSpacing)
     }
 }
 

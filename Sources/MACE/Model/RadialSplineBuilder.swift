@@ -50,6 +50,19 @@ enum RadialSplineBuilder {
         return result
     }
 
+    /// `layers` (of a model in precision T read from `file`) with splines tabulated in float64:
+    /// from the layers themselves in float64, else from the float64 model read from `file`,
+    /// the coefficients then rounded to T once.
+    static func attach<T>(to layers: [InteractionLayer<T>], embedding: RadialEmbedding<T>, file: SafetensorsFile,
+                          head: String?, cutoff: Double) throws -> [InteractionLayer<T>] {
+        if T.self == Double.self { return try attach(to: layers, embedding: embedding, cutoff: cutoff) }
+        let reference = try MACEModel<Double>(file: file, head: head)
+        let tables = try splines(layers: reference.layers, embedding: reference.radialEmbedding, cutoff: cutoff)
+        var result = layers
+        for t in result.indices { result[t].radialSpline = tables[t].converted(to: T.self) }
+        return result
+    }
+
     /// The table of one layer: knots 0…N−1 at spacing r_max/(N−1) ≤ `spacing`.
     static func tabulate<T>(radial: FullyConnectedNet<T>, density: FullyConnectedNet<T>?, embedding: RadialEmbedding<T>,
                             cutoff: Double, spacing: Double) -> RadialSpline<T> {
@@ -68,6 +81,7 @@ enum RadialSplineBuilder {
         let (w, dw) = tangent(radial, e, de, rows: knots)
         let dens = density.map { tangent($0, e, de, rows: knots) }
         let nw = radial.outputCount, columns = nw + (density == nil ? 0 : 1)
+        // Knot n: `columns` values y_n, then `columns` scaled slopes h·y′_n.
         var table = [T](repeating: 0, count: knots * 2 * columns)
         for n in 0..<knots {
             let r = T(n == 0 ? 1e-3 * h : Double(n) * h)
@@ -86,8 +100,20 @@ enum RadialSplineBuilder {
         }
         // r_max: mace masks the edge there, so value and slope are 0 whatever the network gives.
         for k in 0..<(2 * columns) { table[intervals * 2 * columns + k] = 0 }
+        // Interval n: the coefficients a, b, c, d of y = a + bt + ct² + dt³ per column.
+        var coefficients = [T](repeating: 0, count: intervals * 4 * columns)
+        for n in 0..<intervals {
+            let k0 = n * 2 * columns, k1 = k0 + 2 * columns, out = n * 4 * columns
+            for k in 0..<columns {
+                let y0 = table[k0 + k], s0 = table[k0 + columns + k], y1 = table[k1 + k], s1 = table[k1 + columns + k]
+                coefficients[out + k] = y0
+                coefficients[out + columns + k] = s0
+                coefficients[out + 2 * columns + k] = 3 * (y1 - y0) - 2 * s0 - s1
+                coefficients[out + 3 * columns + k] = 2 * (y0 - y1) + s0 + s1
+            }
+        }
         return RadialSpline(weightCount: nw, columns: columns, spacing: T(h), inverseSpacing: T(1 / h),
-                            intervals: intervals, table: table)
+                            intervals: intervals, table: coefficients)
     }
 
     /// The network's output y (rows × outputs) at inputs x and its directional derivative
