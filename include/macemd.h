@@ -66,6 +66,15 @@ const char *macemd_blas(void);
 int macemd_load(const char *path, const char *precision, const char *head, macemd_model **model,
                 char *error, size_t error_size);
 
+/*
+ * macemd_load with the radial mode:
+ *   radial  "exact" (NULL or "": the default; the radial MLP per edge) or "spline" (the fast
+ *           radial mode: the radial MLP tabulated at load and interpolated; float64 forces within
+ *           ~1e-5 of max|F| of "exact"; fails for models whose radial MLP sees the elements)
+ */
+int macemd_load_radial(const char *path, const char *precision, const char *head, const char *radial,
+                       macemd_model **model, char *error, size_t error_size);
+
 /* Releases a model; NULL is ignored. */
 void macemd_free(macemd_model *model);
 

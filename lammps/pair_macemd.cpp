@@ -72,7 +72,7 @@ void PairMaceMD::allocate()
     for (int j = 0; j < n; j++) setflag[i][j] = 0;
 }
 
-/* pair_style macemd [precision float32|float64] [head NAME] [threads N] */
+/* pair_style macemd [precision float32|float64] [radial exact|spline] [head NAME] [threads N] */
 void PairMaceMD::settings(int narg, char **arg)
 {
   for (int k = 0; k < narg; k += 2) {
@@ -82,13 +82,17 @@ void PairMaceMD::settings(int narg, char **arg)
       if (value != "float32" && value != "float64")
         error->all(FLERR, "pair_style macemd: precision must be float32 or float64, not {}", value);
       precision = value;
+    } else if (key == "radial") {
+      if (value != "exact" && value != "spline")
+        error->all(FLERR, "pair_style macemd: radial must be exact or spline, not {}", value);
+      radial = value;
     } else if (key == "head") {
       head = value;
     } else if (key == "threads") {
       threads = utils::inumeric(FLERR, value, false, lmp);
       if (threads < 1) error->all(FLERR, "pair_style macemd: threads must be >= 1, not {}", value);
     } else {
-      error->all(FLERR, "pair_style macemd: unknown keyword {} (use precision, head, threads)", key);
+      error->all(FLERR, "pair_style macemd: unknown keyword {} (use precision, radial, head, threads)", key);
     }
   }
 }
@@ -107,8 +111,8 @@ void PairMaceMD::coeff(int narg, char **arg)
   char message[1024];
   macemd_free(model);
   model = nullptr;
-  if (macemd_load(arg[2], precision.c_str(), head.empty() ? nullptr : head.c_str(), &model, message,
-                  sizeof message) != MACEMD_OK)
+  if (macemd_load_radial(arg[2], precision.c_str(), head.empty() ? nullptr : head.c_str(), radial.c_str(), &model,
+                         message, sizeof message) != MACEMD_OK)
     error->all(FLERR, "pair_style macemd: {}", message);
   int64_t n_layers = 0, n_elements = 0;
   macemd_cutoff(model, &r_max);
@@ -143,9 +147,9 @@ void PairMaceMD::coeff(int narg, char **arg)
   macemd_head_name(model, -1, head_name, sizeof head_name, nullptr, 0);
   if (comm->me == 0)
     utils::logmesg(lmp,
-                   "MaceMD {}: model {} (head {}, {}), r_max {} Å, {} interaction layers, ghost cutoff {} Å + "
+                   "MaceMD {}: model {} (head {}, {}, radial {}), r_max {} Å, {} interaction layers, ghost cutoff {} Å + "
                    "skin, {} thread(s) per rank\n",
-                   macemd_version(), arg[2], head_name, precision, r_max, layers, layers * r_max, used);
+                   macemd_version(), arg[2], head_name, precision, radial, r_max, layers, layers * r_max, used);
   if (comm->me == 0) utils::logmesg(lmp, "MaceMD {}\n", macemd_blas());
 }
 

@@ -1,6 +1,6 @@
 /* pair_style macemd: MACE models evaluated by MaceMD's libmacemd across MPI ranks.
  *
- *   pair_style macemd [precision float32|float64] [head NAME] [threads N]
+ *   pair_style macemd [precision float32|float64] [radial exact|spline] [head NAME] [threads N]
  *   pair_coeff * * model.safetensors Cu O      (one element per LAMMPS atom type)
  *
  * Ghost-shell scheme: each rank holds ghost atoms out to num_interactions × r_max + skin
@@ -47,6 +47,7 @@ class PairMaceMD : public Pair {
 
   macemd_model *model = nullptr;
   std::string precision = "float64";
+  std::string radial = "exact";
   std::string head;
   int threads = 0;               // 0: MACEMD_NUM_THREADS, else cores ÷ ranks on the node
   double r_max = 0.0;            // model cutoff, Å

@@ -37,6 +37,16 @@ public func macemd_version() -> UnsafePointer<CChar> {
 public func macemd_load(_ path: UnsafePointer<CChar>?, _ precision: UnsafePointer<CChar>?,
                         _ head: UnsafePointer<CChar>?, _ model: UnsafeMutablePointer<OpaquePointer?>?,
                         _ error: UnsafeMutablePointer<CChar>?, _ errorSize: Int) -> Int32 {
+    macemd_load_radial(path, precision, head, nil, model, error, errorSize)
+}
+
+/// `int macemd_load_radial(path, precision, head, radial, &model, error, error_size)`:
+/// ``macemd_load(_:_:_:_:_:_:)`` with the radial mode, "exact" (NULL or "") or "spline".
+@_cdecl("macemd_load_radial")
+public func macemd_load_radial(_ path: UnsafePointer<CChar>?, _ precision: UnsafePointer<CChar>?,
+                               _ head: UnsafePointer<CChar>?, _ radial: UnsafePointer<CChar>?,
+                               _ model: UnsafeMutablePointer<OpaquePointer?>?,
+                               _ error: UnsafeMutablePointer<CChar>?, _ errorSize: Int) -> Int32 {
     model?.pointee = nil
     return withStatus(error: error, size: errorSize) {
         let out = try required(model, "model (output)")
@@ -46,10 +56,15 @@ public func macemd_load(_ path: UnsafePointer<CChar>?, _ precision: UnsafePointe
             throw CAPIError("unknown precision '\(name)' (use float32 or float64)")
         }
         let headName = head.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let radialName = radial.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "exact"
+        guard let radialMode = RadialMode(rawValue: radialName) else {
+            throw CAPIError("unknown radial mode '\(radialName)' (use exact or spline)")
+        }
         guard FileManager.default.fileExists(atPath: file) else {
             throw CAPIError("\(file): no such model file")
         }
-        let potential = try MACEPotential(contentsOf: URL(fileURLWithPath: file), precision: chosen, head: headName)
+        let potential = try MACEPotential(contentsOf: URL(fileURLWithPath: file), precision: chosen, head: headName,
+                                          radial: radialMode)
         let handle = try ModelHandle(potential: potential)
         BLASReport.warnIfSlow
         out.pointee = OpaquePointer(Unmanaged.passRetained(handle).toOpaque())

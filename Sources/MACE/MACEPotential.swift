@@ -25,6 +25,8 @@ public struct MACEPotential: Potential, Sendable {
     public let config: MACEModelConfig
     /// Precision the model runs in.
     public let precision: MACEPrecision
+    /// How the radial weights are computed (``RadialMode/exact`` unless asked for).
+    public let radialMode: RadialMode
     /// The head being evaluated (see ``ModelHead`` for how it is chosen).
     public var head: String { config.heads[config.headIndex] }
     /// The most cores one evaluation runs on (nil: every core the process may use).
@@ -39,17 +41,20 @@ public struct MACEPotential: Potential, Sendable {
     ///   - head: head of a multi-head model to evaluate (nil: the head chosen at conversion,
     ///     else the only head or the one named "default"; see ``ModelHead``).
     ///   - threads: the most cores one evaluation runs on (nil: all the process may use).
+    ///   - radial: `.exact` (default) or `.spline`, the fast radial mode (see ``RadialMode``); a
+    ///     model whose radial weights depend on the elements refuses `.spline` with a ``MACEError``.
     /// - Throws: ``SafetensorsError`` or ``MACEError`` naming the file or setting; a mace-torch
     ///   model given in place of a converted one is a ``ForeignModelError`` naming the command that converts it.
     public init(contentsOf url: URL, precision: MACEPrecision = .float64, head: String? = nil,
-                threads: Int? = nil) throws {
+                threads: Int? = nil, radial: RadialMode = .exact) throws {
         try ForeignModelFile.check(url)
-        try self.init(file: try SafetensorsFile(contentsOf: url), precision: precision, head: head)
+        try self.init(file: try SafetensorsFile(contentsOf: url), precision: precision, head: head, radial: radial)
         self.threads = threads
     }
 
     /// Builds the potential from an already read model file (see ``init(contentsOf:precision:head:threads:)``).
-    public init(file: SafetensorsFile, precision: MACEPrecision = .float64, head: String? = nil) throws {
+    public init(file: SafetensorsFile, precision: MACEPrecision = .float64, head: String? = nil,
+                radial: RadialMode = .exact) throws {
         let name = file.source.split(separator: "/").last.map(String.init) ?? file.source
         do {
             let chosen = try ModelHead.recorded(in: file).map {
@@ -57,16 +62,17 @@ public struct MACEPotential: Potential, Sendable {
             } ?? head
             switch precision {
             case .float32:
-                let m = try MACEModel<Float>(file: file, head: chosen)
+                let m = try MACEModel<Float>(file: file, head: chosen, radial: radial)
                 storage = .single(m); config = m.config
             case .float64:
-                let m = try MACEModel<Double>(file: file, head: chosen)
+                let m = try MACEModel<Double>(file: file, head: chosen, radial: radial)
                 storage = .double(m); config = m.config
             }
         } catch let error as MACEError {
             throw MACEError.loading(file: name, error)
         }
         self.precision = precision
+        radialMode = radial
         elementIndex = Dictionary(uniqueKeysWithValues: config.atomicNumbers.enumerated().map { ($0.element, $0.offset) })
     }
 

@@ -51,6 +51,7 @@ extension RunFile {
         run.model = try top.read(Top.model).map(resolve)
         run.head = try top.read(Top.head)
         run.precision = try top.read(Top.precision) ?? run.precision
+        run.radial = try top.read(Top.radial) ?? run.radial
         run.neighborSkin = try top.read(Top.neighborSkin) ?? run.neighborSkin
         if checkFiles {
             try requireFile(run.structure, key: "structure", section: top)

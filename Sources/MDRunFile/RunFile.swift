@@ -8,6 +8,7 @@ import MDOptimize
 /// structure: water.xyz          # required; path relative to this file
 /// model: mace-small.safetensors # optional; default: the built-in default model
 /// precision: float64            # float32 | float64
+/// radial: exact                 # exact | spline
 /// task: md                      # md | relax
 /// md:
 ///   ensemble: nvt-langevin
@@ -33,6 +34,8 @@ public struct RunFile: Codable, Equatable, Sendable {
     public var head: String? = RunFileSchema.Top.head.defaultValue
     /// `precision` of the model evaluation.
     public var precision: Precision = RunFileSchema.Top.precision.defaultValue
+    /// `radial`: how the model's radial weights are computed.
+    public var radial: RadialMode = RunFileSchema.Top.radial.defaultValue
     /// `task`: MD or relaxation.
     public var task: Task = RunFileSchema.Top.task.defaultValue
     /// `md:` section (used when `task: md`).

@@ -22,6 +22,11 @@ public enum RunFileSchema {
         public static let precision = Setting<Precision>(
             .top, "precision", .choice(Precision.allCases.map(\.rawValue)), default: .float64, scope: .always,
             doc: "arithmetic of the model evaluation")
+        public static let radial = Setting<RadialMode>(
+            .top, "radial", .choice(RadialMode.allCases.map(\.rawValue)), default: .exact, scope: .always,
+            doc: "radial weights of the model: `exact` (the radial MLP per edge) or `spline` (tabulated at load and "
+                + "interpolated: faster; float64 forces differ from `exact` by ~1e-5 of the largest force or less; refused "
+                + "for models whose radial MLP sees the elements; see README \"Fast radial mode\")")
         public static let task = Setting<RunFile.Task>(
             .top, "task", .choice(RunFile.Task.allCases.map(\.rawValue)), default: .md, scope: .always,
             doc: "what to run")
@@ -29,7 +34,7 @@ public enum RunFileSchema {
             .top, "neighbor_skin_A", .number(range: 0...5, openLower: false), unit: "Å", default: 0.5, scope: .always,
             doc: "Verlet skin: the neighbour list is rebuilt only when an atom moved more than half of it")
         /// The keys, in README order (the `md`, `relax` and `output` sections follow them).
-        static let keys = [structure.key, model.key, head.key, precision.key, task.key, neighborSkin.key]
+        static let keys = [structure.key, model.key, head.key, precision.key, radial.key, task.key, neighborSkin.key]
     }
 
     /// Keys of the `md:` section.

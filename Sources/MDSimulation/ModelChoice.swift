@@ -18,12 +18,16 @@ public struct ModelChoice: Sendable {
     public var precision: MACEPrecision
     /// The most cores one evaluation runs on (nil: all).
     public var threads: Int?
+    /// How the radial weights are computed (exact unless asked for).
+    public var radial: RadialMode
 
-    public init(path: String, head: String? = nil, precision: MACEPrecision = .float64, threads: Int? = nil) {
+    public init(path: String, head: String? = nil, precision: MACEPrecision = .float64, threads: Int? = nil,
+                radial: RadialMode = .exact) {
         self.path = path
         self.head = head
         self.precision = precision
         self.threads = threads
+        self.radial = radial
     }
 
     /// The model of a run: the run file's `model` (or the default model), its `head` unless
@@ -31,7 +35,7 @@ public struct ModelChoice: Sendable {
     public init(runFile: RunFile, headOption: String?, threads: Int?) throws {
         self.init(path: try runFile.model ?? DefaultModel.locate().path,
                   head: Self.requestedHead(option: headOption, runFile: runFile.head),
-                  precision: runFile.precision, threads: threads)
+                  precision: runFile.precision, threads: threads, radial: runFile.radial)
     }
 
     /// The head asked for: the command line's, else the run file's; nil leaves the choice to the model.
@@ -39,15 +43,18 @@ public struct ModelChoice: Sendable {
 
     /// Loads the model.
     public func load() throws -> MACEPotential {
-        try MACEPotential(contentsOf: URL(fileURLWithPath: path), precision: precision, head: head, threads: threads)
+        try MACEPotential(contentsOf: URL(fileURLWithPath: path), precision: precision, head: head, threads: threads,
+                          radial: radial)
     }
 
-    /// What is recorded about the model in a run's outputs: `model`, `head`, `precision`.
+    /// What is recorded about the model in a run's outputs: `model`, `head`, `precision`, `radial`.
     public static func metadata(_ potential: MACEPotential, path: String) -> [String: String] {
-        ["model": path, "head": potential.head, "precision": potential.precision.rawValue]
+        ["model": path, "head": potential.head, "precision": potential.precision.rawValue,
+         "radial": potential.radialMode.rawValue]
     }
 
-    /// The line printed at the start: "model FILE: head 'H' of [heads], float64, N threads".
+    /// The line printed at the start: "model FILE: head 'H' of [heads], float64, N threads"
+    /// (", radial spline" added in the fast radial mode).
     public static func summary(_ potential: MACEPotential, path: String) -> String {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let heads = potential.config.heads
@@ -55,7 +62,8 @@ public struct ModelChoice: Sendable {
                                    : "head '\(potential.head)'"
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let threads = min(potential.threads ?? cores, cores)
-        return "model \(name): \(head), \(potential.precision.rawValue), \(threads) thread\(threads == 1 ? "" : "s")"
+        let radial = potential.radialMode == .exact ? "" : ", radial \(potential.radialMode.rawValue)"
+        return "model \(name): \(head), \(potential.precision.rawValue)\(radial), \(threads) thread\(threads == 1 ? "" : "s")"
     }
 }
 

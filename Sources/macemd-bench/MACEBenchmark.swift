@@ -10,7 +10,7 @@ import MDPotentials
 /// Usage:
 ///
 ///     macemd-bench mace --model FILE.safetensors --structure FILE.xyz
-///                       [--precision float32|float64] [--repeats N] [--warmup N]
+///                       [--precision float32|float64] [--radial exact|spline] [--repeats N] [--warmup N]
 ///                       [--threads N] [--head NAME] [--output FILE.json] [--stages]
 ///
 /// Steps: load the model (timed), read the extended-XYZ structure, build the neighbour list
@@ -47,7 +47,7 @@ func maceBenchmark(_ arguments: [String]) throws {
 
     let loadStart = DispatchTime.now().uptimeNanoseconds
     let potential = try MACEPotential(contentsOf: URL(fileURLWithPath: options.model),
-                                      precision: options.precision, head: options.head)
+                                      precision: options.precision, head: options.head, radial: options.radial)
     let loadMs = milliseconds(since: loadStart)
     let blas = try OpenBLASLibrary.shared()
     let system = try StructureFile.read(path: options.structure).system
@@ -81,7 +81,7 @@ func maceBenchmark(_ arguments: [String]) throws {
     }
     let report: [String: Any] = [
         "benchmark": "mace", "model": options.model, "structure": options.structure,
-        "atoms": system.count, "edges": pairs.count, "precision": options.precision.rawValue,
+        "atoms": system.count, "edges": pairs.count, "precision": options.precision.rawValue, "radial": options.radial.rawValue,
         "threads": threads, "repeats": options.repeats, "warmup": options.warmup,
         "load_ms": loadMs, "neighbors_ms": neighborMs,
         "best_ms": times[0], "median_ms": median, "mean_ms": times.reduce(0, +) / Double(times.count),
@@ -132,6 +132,7 @@ struct MACEBenchmarkOptions {
     var model = ""
     var structure = ""
     var precision = MACEPrecision.float64
+    var radial = RadialMode.exact
     var repeats = 5
     var warmup = 1
     var threads: Int?
@@ -163,6 +164,12 @@ struct MACEBenchmarkOptions {
                     throw BenchmarkError.usage("--precision must be float32 or float64, got '\(text)'")
                 }
                 precision = p
+            case "--radial":
+                let text = try value("--radial")
+                guard let r = RadialMode(rawValue: text) else {
+                    throw BenchmarkError.usage("--radial must be exact or spline, got '\(text)'")
+                }
+                radial = r
             case "--repeats": repeats = try count("--repeats", minimum: 1)
             case "--warmup": warmup = try count("--warmup", minimum: 0)
             case "--threads": threads = try count("--threads", minimum: 1)
@@ -175,7 +182,7 @@ struct MACEBenchmarkOptions {
         }
         if model.isEmpty || structure.isEmpty {
             throw BenchmarkError.usage("usage: macemd-bench mace --model FILE --structure FILE.xyz "
-                + "[--precision float32|float64] [--repeats N] [--warmup N] [--threads N] [--head NAME] [--output FILE] [--stages]")
+                + "[--precision float32|float64] [--radial exact|spline] [--repeats N] [--warmup N] [--threads N] [--head NAME] [--output FILE] [--stages]")
         }
     }
 }

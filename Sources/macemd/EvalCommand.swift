@@ -6,7 +6,7 @@ import MDIO
 import MDPotentials
 import MDSimulation
 
-/// `macemd eval --model M [--precision P] [--head H] [--threads N] INPUT -o OUTPUT.xyz`
+/// `macemd eval --model M [--precision P] [--radial exact|spline] [--head H] [--threads N] INPUT -o OUTPUT.xyz`
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
@@ -25,6 +25,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "float32 or float64.")
     var precision: String = "float64"
 
+    @Option(help: "Radial weights: exact (default) or spline (fast radial mode, README \"Fast radial mode\").")
+    var radial: String = "exact"
+
     @OptionGroup var modelOptions: ModelOptions
 
     @Argument(help: "Input structures (extended XYZ, POSCAR/CONTCAR/.vasp, CIF).")
@@ -41,8 +44,11 @@ struct EvalCommand: ParsableCommand {
             if !overwrite && FileManager.default.fileExists(atPath: output) {
                 throw OutputFileError(path: output, message: "file exists; pass --overwrite to replace it")
             }
+            guard let radialMode = RadialMode(rawValue: radial) else {
+                throw ValidationError("--radial must be exact or spline, got '\(radial)'")
+            }
             let mace = try loadModel(model, precision: precision, head: modelOptions.head,
-                                     threads: try modelOptions.resolvedThreads())
+                                     threads: try modelOptions.resolvedThreads(), radial: radialMode)
             say(ModelChoice.summary(mace, path: model))
             say(try OpenBLASLibrary.shared().summary)
             let potential = FiniteCheckedPotential(mace)
@@ -83,9 +89,10 @@ struct EvalCommand: ParsableCommand {
 }
 
 /// Loads a MACE model in the requested precision (`float32` or `float64`).
-func loadModel(_ path: String, precision: String, head: String?, threads: Int?) throws -> MACEPotential {
+func loadModel(_ path: String, precision: String, head: String?, threads: Int?,
+               radial: RadialMode = .exact) throws -> MACEPotential {
     guard let p = MACEPrecision(rawValue: precision) else {
         throw ValidationError("--precision must be float32 or float64, got '\(precision)'")
     }
-    return try ModelChoice(path: path, head: head, precision: p, threads: threads).load()
+    return try ModelChoice(path: path, head: head, precision: p, threads: threads, radial: radial).load()
 }

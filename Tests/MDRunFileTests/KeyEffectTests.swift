@@ -32,7 +32,7 @@ import TestSupport
                                     "md.bulk_modulus_GPa"]
     static let relaxCommon: Set = ["relax.optimizer", "relax.fmax_eV_per_A", "relax.max_steps", "relax.cell", "relax.fixed_atoms"]
     static let cellOnly: Set = ["relax.pressure_GPa", "relax.cell_mask"]
-    static let everywhere: Set = ["structure", "model", "head", "precision", "task", "neighbor_skin_A", "output.directory",
+    static let everywhere: Set = ["structure", "model", "head", "precision", "radial", "task", "neighbor_skin_A", "output.directory",
                                   "output.trajectory", "output.trajectory_every", "output.stats", "output.stats_every"]
     static let mdOnlyOutput: Set = ["output.restart", "output.restart_every"]
 

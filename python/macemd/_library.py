@@ -35,6 +35,7 @@ def lib():
         "macemd_version": (c_char_p, []),
         "macemd_blas": (c_char_p, []),
         "macemd_load": (c_int, [c_char_p, c_char_p, c_char_p, POINTER(c_void_p)] + err),
+        "macemd_load_radial": (c_int, [c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_void_p)] + err),
         "macemd_free": (None, [c_void_p]),
         "macemd_cutoff": (c_int, [c_void_p, dp]),
         "macemd_num_interactions": (c_int, [c_void_p, i64p]),

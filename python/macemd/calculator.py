@@ -19,6 +19,9 @@ class MaceMDCalculator(Calculator):
         model: a converted model file (``macemd convert`` or scripts/conversion/mace_convert.py).
         precision: "float64" (default) or "float32".
         head: head of a multi-head model (None: the only head, or the one named "default").
+        radial: "exact" (default: the radial MLP per edge) or "spline" (the fast radial mode:
+            the radial MLP tabulated at load and interpolated; float64 forces within ~1e-5 of
+            max|F| of "exact"; refused for models whose radial MLP sees the elements).
         threads: cores per evaluation (None: MACEMD_NUM_THREADS, else all cores; under MPI,
             cores divided by the ranks on the node).
 
@@ -30,15 +33,15 @@ class MaceMDCalculator(Calculator):
 
     implemented_properties = ["energy", "free_energy", "forces", "stress", "energies"]
 
-    def __init__(self, model, precision="float64", head=None, threads=None, **kwargs):
+    def __init__(self, model, precision="float64", head=None, threads=None, radial="exact", **kwargs):
         super().__init__(**kwargs)
         self._lib = lib()
         self._model = ctypes.c_void_p()
-        call(self._lib.macemd_load, str(model).encode(), precision.encode(),
-             head.encode() if head else None, ctypes.byref(self._model))
+        call(self._lib.macemd_load_radial, str(model).encode(), precision.encode(),
+             head.encode() if head else None, radial.encode(), ctypes.byref(self._model))
         if threads is not None:
             call(self._lib.macemd_set_threads, self._model, int(threads))
-        self.model_path, self.precision = str(model), precision
+        self.model_path, self.precision, self.radial = str(model), precision, radial
 
     def __del__(self):
         model = getattr(self, "_model", None)

@@ -66,7 +66,7 @@ extension MACEModel {
     /// ∂E/∂r_e per edge from ∂E/∂Y, ∂E/∂B (and ∂E/∂f) and the ZBL terms of owned receivers:
     /// ∂E/∂r = (∂Y/∂r)ᵀ ∂E/∂Y + (dE/d|r|) r̂.
     func reverseEdgeFeatures(_ edges: EdgeFeatures<T>, dSH: Buffer<T>, dRadial: Buffer<T>, elements: [Int],
-                             owned: [Bool]?) -> [SIMD3<Double>] {
+                             owned: [Bool]?, dLength: Buffer<T>? = nil) -> [SIMD3<Double>] {
         let ne = edges.graph.count, nb = edges.radialCount, shCount = edges.shCount
         let geometry = edges.geometry, graph = edges.graph, envelope = edges.radial.envelope
         let scale = T(config.scale)
@@ -83,6 +83,7 @@ extension MACEModel {
                                              derivatives: UnsafeMutableBufferPointer(start: derivs.pointer, count: nb))
                     var dEdr: T = 0
                     for k in 0..<nb { dEdr += dRadial[e * nb + k] * derivs[k] }
+                    if let dLength { dEdr += dLength[e] }  // fast radial mode (RadialSpline)
                     if let envelope, let dCutoff = envelope.gradients {
                         dEdr += dCutoff[e] * radialEmbedding.cutoff.valueAndDerivative(r).derivative
                     }

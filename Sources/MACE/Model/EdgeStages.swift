@@ -36,6 +36,7 @@ extension InteractionLayer {
     fileprivate func convolutionWeights(_ c: PassContext<T>, _ block: EdgeBlock, input: UnsafePointer<T>,
                                     scratch s: EdgeBlockScratch<T>, keepingRaw: Bool) -> (w: Buffer<T>, raw: Buffer<T>?) {
         let nw = convolution.weightCount, rows = block.rows, ws = s.workspace
+        if let spline = radialSpline { return (splineWeights(spline, c, block, density: nil, workspace: ws), nil) }
         let w = ws.buffer(rows * nw, zeroed: false)
         radial.forward(input, rows: rows, into: w.pointer, cache: s.radialCache, workspace: ws)
         guard let f = c.cutoff else { return (w, nil) }
@@ -111,6 +112,7 @@ private struct ForwardEdgePass<T: MACEScalar>: EdgeBlockPass {
 
     func networks(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>) -> Buffer<T> {
         let ws = s.workspace
+        if let spline = layer.radialSpline { return layer.splineWeights(spline, c, block, density: density, workspace: ws) }
         let input = layer.edgeInput(c, block, workspace: ws)
         let (w, _) = layer.convolutionWeights(c, block, input: input, scratch: s, keepingRaw: false)
         if let network = layer.density, let q = density {
@@ -174,6 +176,7 @@ private struct BackwardEdgePass<T: MACEScalar>: EdgeBlockPass {
 
     func networksBackward(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>, _ n: Networks) {
         let ws = s.workspace, rows = block.rows
+        if let spline = layer.radialSpline { return layer.splineBackward(spline, c, block, dW: n.dW, dq: dq) }
         layer.envelopeBackward(c, block, dW: n.dW, raw: n.raw)
         let dIn = ws.buffer(rows * layer.edgeInputWidth(c), zeroed: false)
         layer.radial.backward(n.dW.pointer, rows: rows, cache: s.radialCache, into: dIn.pointer, workspace: ws)

@@ -74,6 +74,8 @@ struct InteractionLayer<T: MACEScalar>: Sendable {
     /// The folded output weights W^z of ``senderFoldingNetwork`` per element, built at the first
     /// evaluation that meets the element (a cache: it never changes results).
     let senderFoldedWeights = ElementTables<T>()
+    /// The tabulated radial weights of the fast radial mode (nil: the radial MLP runs per edge).
+    var radialSpline: RadialSpline<T>? = nil
 
     init(index t: Int, className: String, config root: JSONNode, tensors: ModelTensors, elementCount: Int) throws {
         let m = root["modules"]

@@ -53,7 +53,8 @@ extension MACEModel {
                 elements: elements, graph: graph, edges: edges, workspace: ws, blockWorkspaces: blockWorkspaces,
                 keepIntermediates: options.probe != nil, timer: timer,
                 pairing: options.schedule == .blocked ? nil : EdgePairing(edges),
-                foldsSenderElements: options.foldsSenderElements)
+                foldsSenderElements: options.foldsSenderElements,
+                lengthGradients: gradients && radialMode == .spline ? ws.buffer(graph.count) : nil)
             timer?.ended(.other)
             let tapes = computeLayers(h0, context)
             if let probe = options.probe { Self.report(probe, edges: edges, embedding: h0, tapes: tapes) }
@@ -70,7 +71,8 @@ extension MACEModel {
             let dOut = reverseReadouts(readout.caches, tapes: tapes, rows: elements.count, owned: owned, workspace: ws)
             timer?.ended(.readouts, flops: Double(elements.count) * readouts.reduce(0) { $0 + $1.flopsPerRow })
             let (dSH, dRadial) = reverseLayers(tapes, dOut: dOut, context)
-            let grads = reverseEdgeFeatures(edges, dSH: dSH, dRadial: dRadial, elements: elements, owned: owned)
+            let grads = reverseEdgeFeatures(edges, dSH: dSH, dRadial: dRadial, elements: elements, owned: owned,
+                                            dLength: context.lengthGradients)
             timer?.ended(.backwardEdges)
             return ModelOutput(energy: energy, nodeEnergies: nodeEnergies, edgeGradients: grads)
         }

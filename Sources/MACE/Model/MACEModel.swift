@@ -1,4 +1,5 @@
 import Foundation
+import MDCore
 
 /// A MACE model loaded from a converted safetensors file, evaluated in precision T.
 ///
@@ -15,9 +16,11 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     let radialEmbedding: RadialEmbedding<T>
     /// ZBL pair repulsion (mace `pair_repulsion_fn`), if the model has one.
     let repulsion: ZBLRepulsion<T>?
-    let layers: [InteractionLayer<T>]
+    var layers: [InteractionLayer<T>]
     /// physicsml's SSF or adapter stage after each layer (all nil for other models).
     let extensions: [LayerExtension<T>?]
+    /// How the radial weights are computed: the MLP per edge, or splines built at load.
+    public internal(set) var radialMode: RadialMode
     let readouts: [Readout<T>]
     /// Reused work arrays (a cache: it never changes results).
     let workspaces = WorkspacePool<T>()
@@ -25,7 +28,7 @@ public struct MACEModel<T: MACEScalar>: Sendable {
     let blockWorkspaces = WorkspacePool<T>()
 
     /// Loads the model in `file` (a safetensors file written by `scripts/conversion/mace_convert.py`).
-    public init(file: SafetensorsFile, head: String? = nil) throws {
+    public init(file: SafetensorsFile, head: String? = nil, radial: RadialMode = .exact) throws {
         guard let text = file.metadata["config"] else {
             throw MACEError.invalidModel("\(file.source): no 'config' entry in the safetensors metadata (not converted by mace_convert.py?)")
         }
@@ -96,9 +99,13 @@ public struct MACEModel<T: MACEScalar>: Sendable {
             switch t { case .agnesi(let a): count = a.covalentRadii.count; case .soft(let s): count = s.covalentRadii.count }
             if zmax >= count { throw MACEError.invalidModel("distance-transform covalent radii cover Z < \(count), model has Z = \(zmax)") }
         }
-        layers = try config.interactionClasses.enumerated().map {
-            try InteractionLayer(index: $0.offset, className: $0.element, config: root, tensors: tensors, elementCount: zs.count)
+        let exactLayers = try config.interactionClasses.enumerated().map {
+            try InteractionLayer<T>(index: $0.offset, className: $0.element, config: root, tensors: tensors, elementCount: zs.count)
         }
+        layers = radial == .exact ? exactLayers
+            : try RadialSplineBuilder.attach(to: exactLayers, embedding: radialEmbedding, file: file, head: head,
+                                             cutoff: config.cutoff)
+        radialMode = radial
         extensions = try LayerExtension.load(root, tensors: tensors, layerCount: layers.count)
         for (t, (layer, ext)) in zip(layers, extensions).enumerated() {
             if let ext, ext.dimension != layer.outputDimension {

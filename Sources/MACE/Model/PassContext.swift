@@ -17,6 +17,8 @@ struct PassContext<T: MACEScalar> {
     /// Run the first layer's edge stages with the sender elements folded into the radial MLP's
     /// output layer (``InteractionLayer/senderFoldingNetwork``) where the layer allows it.
     let foldsSenderElements: Bool
+    /// ∂E/∂|r_e| per edge from the splines of the fast radial mode (nil in the exact mode).
+    var lengthGradients: Buffer<T>? = nil
     var nodeCount: Int { elements.count }
     var edgeCount: Int { graph.count }
     /// Y(r̂_e), edges × (L+1)².
