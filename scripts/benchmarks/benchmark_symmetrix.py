@@ -44,7 +44,7 @@ Virtual environments (created under --venv-dir if missing):
 
 Usage (this script needs only the standard library):
     python -m scripts.benchmarks.benchmark_symmetrix [--models small,medium] [--sizes 256,864,10000]
-        [--precisions float32,float64] [--engines macemd,symmetrix,torch] [--rounds 3] [--frames 3] [--macemd-frames 10]
+        [--precisions float32,float64] [--engines macemd,macemd-spline,symmetrix,torch] [--rounds 3] [--frames 3] [--macemd-frames 10]
         [--threads 2] [--venv-dir DIR] [--mace-python PYTHON] [--cache DIR] [--macemd .build/release/macemd]
 Build MaceMD first: swift build -c release --product macemd. A full run (2 models x 3 sizes x 2
 precisions x 3 engines x 3 rounds) takes hours on 2 cores; symmetrix-xl's first use of the
@@ -63,7 +63,8 @@ import time
 
 from scripts.repo import ROOT
 
-ENGINES = ("macemd", "symmetrix", "torch")
+#: "macemd-spline" is MaceMD with the opt-in fast radial mode (`--radial spline`).
+ENGINES = ("macemd", "macemd-spline", "symmetrix", "torch")
 SIZES = {256: (4, 4, 4), 864: (6, 6, 6), 10000: (10, 10, 25)}
 RATTLE_SEED = 7
 # mace-torch peak memory per atom at 864 atoms (MiB; README's benchmark table), to skip what
@@ -229,7 +230,7 @@ def read_extxyz(path) -> list:
     return frames
 
 
-def macemd_round(files, structure, precision, frames, tag) -> dict:
+def macemd_round(files, structure, precision, frames, tag, radial="exact") -> dict:
     """One MaceMD measurement: `macemd eval` on frame 0 alone, then on frame 0 followed by
     `frames` frames (frames 1..F of the structure file, repeated as needed)."""
     first = os.path.join(ARGS.cache, f"{tag}.first.xyz")
@@ -247,7 +248,7 @@ def macemd_round(files, structure, precision, frames, tag) -> dict:
     structure = many_path
     env = python_env()
     base = [ARGS.macemd, "eval", "--model", files["macemd"], "--precision", precision, "--threads",
-            str(ARGS.threads), "--overwrite"]
+            str(ARGS.threads), "--overwrite", "--radial", radial]
     one = checked(run(base + [first, "-o", first + ".out.xyz"], env=env), "macemd eval")
     many = checked(run(base + [structure, "-o", os.path.join(ARGS.cache, f"{tag}.out.xyz")], env=env), "macemd eval")
     energy, forces = read_extxyz(os.path.join(ARGS.cache, f"{tag}.out.xyz"))[0]
@@ -382,11 +383,12 @@ def median_or_none(values):
 
 def summarise(cells, pythons_info) -> str:
     """The Markdown table of the run (medians over rounds)."""
-    head = ("| model | atoms | precision | MaceMD ms/frame | symmetrix-xl ms/frame | mace-torch ms/frame "
-            "| symmetrix-xl / MaceMD time | mace-torch / MaceMD time | start-up s: MaceMD / symmetrix-xl / mace-torch "
+    head = ("| model | atoms | precision | MaceMD ms/frame (exact) | MaceMD ms/frame (spline) | symmetrix-xl ms/frame "
+            "| mace-torch ms/frame | symmetrix-xl / MaceMD time: exact, spline | mace-torch / MaceMD time: exact, spline "
+            "| start-up s: MaceMD / symmetrix-xl / mace-torch "
             "| peak MiB: MaceMD / symmetrix-xl / mace-torch | max abs dF / max abs F vs mace-torch float64: "
-            "MaceMD / symmetrix-xl / mace-torch |")
-    lines = [head, "|" + "---|" * 11]
+            "MaceMD exact / MaceMD spline / symmetrix-xl / mace-torch |")
+    lines = [head, "|" + "---|" * 12]
     fmt = lambda x, f="{:.0f}": "-" if x is None else f.format(x)
     for c in cells:
         e = c["engines"]
@@ -395,13 +397,15 @@ def summarise(cells, pythons_info) -> str:
         pk = {k: max([r["peak_rss_mb"] for r in e.get(k, [])], default=None) for k in ENGINES}
         pe = {k: c.get("parity", {}).get(k, {}).get("relative_force_error") for k in ENGINES}
         ratio = lambda a, b: None if a is None or b is None or b == 0 else a / b
-        lines.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} / {} / {} | {} / {} / {} |".format(
-            c["model"], c["atoms"], c["precision"], fmt(t["macemd"]), fmt(t["symmetrix"]),
+        lines.append("| {} | {} | {} | {} | {} | {} | {} | {}, {} | {}, {} | {} / {} / {} | {} / {} / {} | {} / {} / {} / {} |".format(
+            c["model"], c["atoms"], c["precision"], fmt(t["macemd"]), fmt(t["macemd-spline"]), fmt(t["symmetrix"]),
             fmt(t["torch"]) if not c.get("torch_skipped") else "skipped (memory)",
-            fmt(ratio(t["symmetrix"], t["macemd"]), "{:.2f}"), fmt(ratio(t["torch"], t["macemd"]), "{:.1f}"),
+            fmt(ratio(t["symmetrix"], t["macemd"]), "{:.2f}"), fmt(ratio(t["symmetrix"], t["macemd-spline"]), "{:.2f}"),
+            fmt(ratio(t["torch"], t["macemd"]), "{:.1f}"), fmt(ratio(t["torch"], t["macemd-spline"]), "{:.1f}"),
             fmt(su["macemd"], "{:.1f}"), fmt(su["symmetrix"], "{:.1f}"), fmt(su["torch"], "{:.1f}"),
             fmt(pk["macemd"]), fmt(pk["symmetrix"]), fmt(pk["torch"]),
-            fmt(pe["macemd"], "{:.1e}"), fmt(pe["symmetrix"], "{:.1e}"), fmt(pe["torch"], "{:.1e}")))
+            fmt(pe["macemd"], "{:.1e}"), fmt(pe["macemd-spline"], "{:.1e}"), fmt(pe["symmetrix"], "{:.1e}"),
+            fmt(pe["torch"], "{:.1e}")))
     return "\n".join(lines)
 
 
@@ -468,6 +472,8 @@ def main(argv) -> int:
                 log(f"round {r + 1}/{args.rounds} {m} {n} atoms {q}: {engine} (load {load:.1f})")
                 if engine == "macemd":
                     result = macemd_round(files[m], structures[n], q, args.macemd_frames, tag)
+                elif engine == "macemd-spline":
+                    result = macemd_round(files[m], structures[n], q, args.macemd_frames, tag + "_spline", "spline")
                 else:
                     result = python_round(engine, files[m], structures[n], q, tag, pythons)
                 result["loadavg_1min"] = load
