@@ -14,9 +14,9 @@ import TestSupport
 /// float32: MACETests' float32 tolerances, |ΔE| ≤ 1e-5·(|E| + N), max|ΔF| ≤ 2e-3·max|F| + 1e-5.
 @Suite struct MLIPParityTests {
     /// Reference files `<kind>.reference.json`; `v2_multihead.spice` is the second head of `v2_multihead`.
-    /// `v1_*` are mlip v1 models (mlip/models_v1, the e3nn-jax port).
+    /// `v1_*` are mlip v1 models (mlip/models_v1, the e3nn-jax port; `v1_two_heads_summed`: v1 sums its heads).
     static let kinds = ["v2_small", "v2_lmax3_corr2", "v2_three_layers_residual_first", "v2_multihead", "v2_multihead.spice",
-                        "v1_small", "v1_lmax3_symmetric_corr2", "v1_three_layers_lmax1"]
+                        "v1_small", "v1_lmax3_symmetric_corr2", "v1_three_layers_lmax1", "v1_two_heads_summed"]
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/mlip")
 

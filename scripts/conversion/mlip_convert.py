@@ -97,9 +97,6 @@ def refuse_unsupported(hyper: dict, fam: str) -> None:
         bad("symmetric_contraction_backend", backend, "only the default e3j contraction is converted")
     if fam == "v1" and cfg.get("species_embedding_dim") is not None:
         bad("species_embedding_dim", cfg["species_embedding_dim"], "edge species embeddings are not supported")
-    if fam == "v1" and int(cfg.get("num_readout_heads", 1)) != 1:
-        bad("num_readout_heads", cfg["num_readout_heads"], "mlip v1 sums its heads' outputs; only one head "
-            "is converted for v1 models")
     if fam == "v1" and cfg.get("num_species") is not None and int(cfg["num_species"]) != len(
             info.get("atomic_energies_map") or {}):
         bad("num_species", cfg["num_species"], "v1 models whose species count differs from the atomic "
@@ -219,7 +216,8 @@ def convert(input_path: str, output_path: str, head, force_field=None) -> dict:
     hyper = read_hyperparams(input_path)
     fam = family(hyper)
     refuse_unsupported(hyper, fam)
-    heads = head_names(hyper)
+    # v1 sums the outputs of all its readout heads (mlip/models_v1/mace/models.py): one head
+    heads = head_names(hyper) if fam == "v2" else ["Default"]
     head_name, head_index = select_head(heads, head)
     try:
         ff = force_field if force_field is not None else (

@@ -29,7 +29,8 @@ Mapping (mace-torch names; mace_model_format.md):
   divide by √fan_in); linear ← linear_down; skip_tp ← selector (layer 0) / residual FCTP
 * products.t.symmetric_contractions ← v1's reduced tensor-product basis carried as U_ν,
   W_ν ← w{ν}_{ir}; products.t.linear ← the product block's Linear
-* readouts.t ← LinearReadoutBlock / NonLinearReadoutBlock (e3nn-jax normalised SiLU gate)
+* readouts.t ← LinearReadoutBlock / NonLinearReadoutBlock (e3nn-jax normalised SiLU gate); v1 sums
+  its heads' outputs, so several heads become one readout (one MaceMD head)
 """
 
 from __future__ import annotations
@@ -316,26 +317,29 @@ def build(ff, hyper: dict, w3j: set):
             "correlation": int(cfg.correlation), "product_irreps_in": maps.entry_of(tgt_list),
             "product_irreps_out": maps.entry_of(prod_out), "product_use_sc": not selector,
             "product_use_agnostic_product": False})
-        # readout
+        # readout: mlip v1 sums the outputs of its heads (models.py `Mace`: sum_over_heads), so the
+        # heads become one readout (linear: summed matrices; non-linear: hidden layers side by side)
         rname = f"readouts.{t}"
+        nh = int(cfg.num_readout_heads)
         if not last:
-            Mr = np.asarray(LinearReadoutBlock(e3nn.Irreps("0e")).apply(
-                {"params": LP["LinearReadoutBlock_0"]},
-                e3nn.IrrepsArray(target, jnp.eye(target.dim, dtype=f64))).array)
+            Mr = sum(np.asarray(LinearReadoutBlock(e3nn.Irreps("0e")).apply(
+                {"params": LP[f"LinearReadoutBlock_{h}"]},
+                e3nn.IrrepsArray(target, jnp.eye(target.dim, dtype=f64))).array) for h in range(nh))
             t_, d_ = maps.linear_module(f"{rname}.linear", Mr, target_list, [[1, 0, 1]], f"layer {t} readout")
             T.update(t_); modules[f"{rname}.linear"] = d_
         else:
             hidden = e3nn.Irreps(cfg.readout_irreps[0]).simplify()
-            H = hidden.count("0e")
-            RP = LP["NonLinearReadoutBlock_0"]
-            M1 = lin(hidden, RP["Linear_0"], target)
-            M2 = lin(e3nn.Irreps("0e"), RP["Linear_1"], hidden)
+            H = hidden.count("0e") * nh
+            RPs = [LP[f"NonLinearReadoutBlock_{h}"] for h in range(nh)]
+            M1 = np.concatenate([lin(hidden, RP["Linear_0"], target) for RP in RPs], axis=1)
+            M2 = np.concatenate([lin(e3nn.Irreps("0e"), RP["Linear_1"], hidden) for RP in RPs], axis=0)
             cst = v2.silu_constant(lambda x: e3nn.gate(e3nn.IrrepsArray(f"{x.shape[-1]}x0e", x), even_act=act,
                                                        even_gate_act=None).array)
             block = NonLinearReadoutBlock(hidden, e3nn.Irreps("0e"), activation=act)
             xr = np.random.default_rng(7).normal(size=(5, target.dim))
-            exact = np.asarray(block.apply({"params": RP}, e3nn.IrrepsArray(target, jnp.asarray(xr))).array)
-            maps.check_residual(f"layer {t} non-linear readout", exact,
+            exact = sum(np.asarray(block.apply({"params": RP}, e3nn.IrrepsArray(target, jnp.asarray(xr))).array)
+                        for RP in RPs)
+            maps.check_residual(f"layer {t} non-linear readout (sum of {nh} heads)", exact,
                                 cst * np.asarray(jax.nn.silu(jnp.asarray(xr @ M1))) @ M2)
             t_, d_ = maps.linear_module(f"{rname}.linear_1", M1, target_list, [[H, 0, 1]], f"layer {t} readout linear 1")
             T.update(t_); modules[f"{rname}.linear_1"] = d_
