@@ -1569,6 +1569,25 @@ def linear_module(name: str, matrix, irreps_in: list, irreps_out: list, what: st
     return {f"{name}.weight": flat, f"{name}.bias": np.zeros(0)}, desc
 
 
+def linear_matrix(T, name, irreps_in, irreps_out=None):
+    """The matrix [dim_in, dim_out] of the o3.Linear `name` that linear_module wrote into the
+    tensors T (irreps_out defaults to irreps_in): the layer rebuilt from the file, for checks."""
+    lst = irreps_in if isinstance(irreps_in, list) else [[int(mul), int(ir.l), int(ir.p)] for mul, ir in irreps_in]
+    out = lst if irreps_out is None else irreps_out
+    bi, bo = blocks(lst), blocks(out)
+    flat = T[name + ".weight"]
+    dim_in, dim_out = entry_of(lst)["dim"], entry_of(out)["dim"]
+    _, instructions = equivariant_linear(np.zeros((dim_in, dim_out)), lst, out, name)
+    M = np.zeros((dim_in, dim_out))
+    for ins in instructions:
+        oi, mi, l, _ = bi[ins["i_in"]]
+        oo, mo, _, _ = bo[ins["i_out"]]
+        W = flat[ins["weight_offset"]:ins["weight_offset"] + mi * mo].reshape(mi, mo) * ins["path_weight"]
+        d = 2 * l + 1
+        for m in range(d):
+            M[oi + m:oi + mi * d:d, oo + m:oo + mo * d:d] = W
+    return M
+
 def entry_of(lst: list) -> dict:
     text = "+".join(f"{m}x{l}{'e' if p == 1 else 'o'}" for m, l, p in lst)
     return {"str": text, "list": [list(map(int, x)) for x in lst],
@@ -2133,7 +2152,7 @@ def check_interaction(t, block, params, T, pre, paths, src, tgt, nb, avg, mlp_cs
     lmax = max(q["l2"] for q in paths)
     Y = np.asarray(e3nn.spherical_harmonics(e3nn.Irreps.spherical_harmonics(lmax), jnp.asarray(vec), True).array)
     # linear_up
-    h = x @ dense(T, pre + ".linear_up", src)
+    h = x @ maps.linear_matrix(T, pre + ".linear_up", src)
     # radial MLP (mace-torch FullyConnectedNet: x ← φ(x W / √h_in))
     w = radial
     i = 0
@@ -2157,27 +2176,9 @@ def check_interaction(t, block, params, T, pre, paths, src, tgt, nb, avg, mlp_cs
     agg = np.zeros((n, msg.shape[1]))
     np.add.at(agg, rcv, msg)
     mid = [[C, q["l3"], q["parity"]] for q in paths]
-    rebuilt = agg / avg @ dense(T, pre + ".linear", mid, v2.as_list(tgt))
+    rebuilt = agg / avg @ maps.linear_matrix(T, pre + ".linear", mid, v2.as_list(tgt))
     maps.check_residual(f"layer {t} interaction block (convolution against mlip's InteractionBlock)", exact, rebuilt)
 
-
-def dense(T, name, irreps_in, irreps_out=None):
-    """The matrix [dim_in, dim_out] of an o3.Linear written by maps.linear_module (a check)."""
-    lst = irreps_in if isinstance(irreps_in, list) else v2.as_list(irreps_in)
-    out = lst if irreps_out is None else irreps_out
-    bi, bo = maps.blocks(lst), maps.blocks(out)
-    flat = T[name + ".weight"]
-    _, instructions = maps.equivariant_linear(np.zeros((bi[-1][0] + bi[-1][1] * (2 * bi[-1][2] + 1),
-                                                        bo[-1][0] + bo[-1][1] * (2 * bo[-1][2] + 1))), lst, out, name)
-    M = np.zeros((sum(m * (2 * l + 1) for m, l, _ in lst), sum(m * (2 * l + 1) for m, l, _ in out)))
-    for ins in instructions:
-        oi, mi, l, _ = bi[ins["i_in"]]
-        oo, mo, _, _ = bo[ins["i_out"]]
-        W = flat[ins["weight_offset"]:ins["weight_offset"] + mi * mo].reshape(mi, mo) * ins["path_weight"]
-        d = 2 * l + 1
-        for m in range(d):
-            M[oi + m:oi + mi * d:d, oo + m:oo + mo * d:d] = W
-    return M
 
 """##,
         "mlip_convert_v2.py": ##"""
