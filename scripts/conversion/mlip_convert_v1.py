@@ -58,7 +58,11 @@ def load_force_field(path: str, hyper: dict, params_npz):
     from mlip.models.model_io import _process_loaded_dataset_info_for_v1_compatibility, get_dummy_graph_for_model_init
     from mlip.models_v1 import Mace as MaceV1
     from mlip.models_v1.predictor_v1 import ForceFieldPredictorV1
+    from mlip.models_v1.version_compatibility import VERSION
     from mlip.typing.properties import Properties
+    if VERSION != 1:  # mlip/models_v1/version_compatibility.py: v2-compatible layouts, not saved v1 models
+        raise maps.MapError("MLIP_BACKWARD_V1_COMPATIBLE=false is set: mlip then builds v1 models in its v2 "
+                            "layout; unset it to convert a saved v1 model")
     info = DatasetInfo(**_process_loaded_dataset_info_for_v1_compatibility(dict(hyper["dataset_info"])))
     net = MaceV1(config=MaceV1.Config(**hyper["config"]), dataset_info=info)
     predictor = ForceFieldPredictorV1(mlip_network=net, required_properties=Properties(stress=True))
