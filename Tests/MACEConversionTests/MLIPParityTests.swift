@@ -14,7 +14,9 @@ import TestSupport
 /// float32: MACETests' float32 tolerances, |ΔE| ≤ 1e-5·(|E| + N), max|ΔF| ≤ 2e-3·max|F| + 1e-5.
 @Suite struct MLIPParityTests {
     /// Reference files `<kind>.reference.json`; `v2_multihead.spice` is the second head of `v2_multihead`.
-    static let kinds = ["v2_small", "v2_lmax3_corr2", "v2_three_layers_residual_first", "v2_multihead", "v2_multihead.spice"]
+    /// `v1_*` are mlip v1 models (mlip/models_v1, the e3nn-jax port; `v1_two_heads_summed`: v1 sums its heads).
+    static let kinds = ["v2_small", "v2_lmax3_corr2", "v2_three_layers_residual_first", "v2_multihead", "v2_multihead.spice",
+                        "v1_small", "v1_lmax3_symmetric_corr2", "v1_three_layers_lmax1", "v1_two_heads_summed"]
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/mlip")
 
@@ -48,10 +50,11 @@ import TestSupport
         }
     }
 
-    /// `macemd convert` on an mlip model it cannot convert (an option MaceMD does not run, or a
-    /// v1 model) names what is unsupported, fails and writes nothing — before mlip itself is
+    /// `macemd convert` on an mlip model with an option MaceMD does not run (v2 gate_nodes, v1
+    /// species_embedding_dim) names the option, fails and writes nothing — before mlip itself is
     /// needed, so any python3 shows it.
-    @Test(arguments: [("v2_gate_nodes_refused.zip", "gate_nodes"), ("v1_refused.zip", "v1 MACE model")])
+    @Test(arguments: [("v2_gate_nodes_refused.zip", "gate_nodes"),
+                      ("v1_species_embedding_refused.zip", "species_embedding_dim")])
     func refusedSourceIsNamedAndNothingIsWritten(file: String, named: String) throws {
         let dir = try ScratchDirectory()
         defer { dir.cleanup() }

@@ -8,8 +8,8 @@ MODEL.zip is what mlip's `save_model_to_zip` writes (mlip/models/model_io.py, ml
 `hyperparams.json` (dataset_info: E0 map, cutoff, avg_num_neighbors, avg_r_min_angstrom,
 scaling mean/stdev; config; version) and `params.npz` (flax parameters, keys joined by '#').
 mlip 0.2.5 has two MACE families: v2 (`mlip/models/mace`, on e3j; config field `num_rbf`),
-which this converter reads, and v1 (`mlip/models_v1/mace`, the e3nn-jax port; config field
-`num_bessel`), which it recognises and refuses for now (exit 4, message says so).
+and v1 (`mlip/models_v1/mace`, the e3nn-jax port, what `load_model_from_zip` uses for older
+zips; config field `num_bessel`); this converter reads both (mlip_convert_v2.py, mlip_convert_v1.py).
 Runs in mlip's own environment (`pip install mlip "jax[cpu]"`), never needs mace-torch.
 
 The model is loaded with mlip itself in float64 (jax x64) and every layer is read off the live
@@ -97,9 +97,13 @@ def refuse_unsupported(hyper: dict, fam: str) -> None:
         bad("symmetric_contraction_backend", backend, "only the default e3j contraction is converted")
     if fam == "v1" and cfg.get("species_embedding_dim") is not None:
         bad("species_embedding_dim", cfg["species_embedding_dim"], "edge species embeddings are not supported")
-    if fam == "v1":
-        raise InputError("an mlip v1 MACE model (mlip/models_v1, config field num_bessel): this converter "
-                         "reads v2 models (mlip/models/mace, config field num_rbf) only so far")
+    if fam == "v1" and cfg.get("num_species") is not None and int(cfg["num_species"]) != len(
+            info.get("atomic_energies_map") or {}):
+        bad("num_species", cfg["num_species"], "v1 models whose species count differs from the atomic "
+            "energies map are not supported")
+    if fam == "v1" and isinstance(cfg.get("atomic_energies"), dict):
+        bad("atomic_energies", "{...}", "v1 per-model atomic energy dictionaries are not supported; use the "
+            "dataset_info map ('average') or 'zero'")
     for key in ("activation", "radial_mlp_activation"):
         if cfg.get(key, "silu") not in ("silu", "swish"):
             bad(key, cfg[key], "only silu is supported")
@@ -142,6 +146,21 @@ def atomic_energy_rows(hyper: dict, zs: list, n_heads: int) -> list:
     if len(maps_) != n_heads:
         raise InputError(f"dataset_info.atomic_energies_map has {len(maps_)} maps for {n_heads} heads")
     return [[float({int(k): v for k, v in m.items()}.get(z, 0.0)) for z in zs] for m in maps_]
+
+
+def read_params(path: str) -> dict:
+    """params.npz of the zip as a nested dict of float64 jax arrays (keys split at mlip's '#')."""
+    import io
+
+    import jax.numpy as jnp
+    import numpy as np
+    from mlip.models.model_io import PARAMETER_MODULE_DELIMITER
+    from mlip.utils.dict_flatten import unflatten_dict
+    with zipfile.ZipFile(path) as z:
+        names = {n.split("/")[-1]: n for n in z.namelist()}
+        npz = np.load(io.BytesIO(z.read(names["params.npz"])))
+        return unflatten_dict({tuple(k.split(PARAMETER_MODULE_DELIMITER)): jnp.asarray(npz[k], dtype=jnp.float64)
+                               for k in npz.files})
 
 
 def load_force_field(path: str, hyper: dict):
@@ -187,41 +206,50 @@ def convert(input_path: str, output_path: str, head, force_field=None) -> dict:
 
     try:
         from . import mlip_convert_maps as maps
+        from . import mlip_convert_v1 as v1
         from . import mlip_convert_v2 as v2
     except ImportError:
         import mlip_convert_maps as maps
+        import mlip_convert_v1 as v1
         import mlip_convert_v2 as v2
 
     hyper = read_hyperparams(input_path)
     fam = family(hyper)
     refuse_unsupported(hyper, fam)
-    heads = head_names(hyper)
+    # v1 sums the outputs of all its readout heads (mlip/models_v1/mace/models.py): one head
+    heads = head_names(hyper) if fam == "v2" else ["Default"]
     head_name, head_index = select_head(heads, head)
     try:
-        ff = force_field if force_field is not None else load_force_field(input_path, hyper)
+        ff = force_field if force_field is not None else (
+            load_force_field(input_path, hyper) if fam == "v2" else v1.load_force_field(input_path, hyper,
+                                                                                        read_params(input_path)))
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"{input_path}: mlip cannot load this {fam} model: {type(exc).__name__}: {exc}") from exc
     net = ff.predictor.mlip_network
     zs = [int(z) for z in net.dataset_info.allowed_atomic_numbers]
+    if fam == "v1":  # v1 species index = position in the sorted atomic energies map (models_v1/atomic_energies.py)
+        zs = sorted(int(z) for z in net.dataset_info.atomic_energies_map)
     w3j: set = set()
     try:
-        ex = v2.extract(ff, hyper)
-        tensors, modules, layers, radial = v2.build(ff, hyper, ex, w3j)
+        if fam == "v2":
+            ex = v2.extract(ff, hyper)
+            tensors, modules, layers, radial = v2.build(ff, hyper, ex, w3j)
+            cst, H = ex["readout_act_cst"], ex["readout_hidden"]
+        else:
+            tensors, modules, layers, radial, cst, H = v1.build(ff, hyper, w3j)
     except maps.MapError as exc:
         raise InputError(f"{input_path}: {exc}") from exc
     for (l1, l2, l3) in sorted(w3j):
         tensors[f"__e3nn__.w3j_{l1}_{l2}_{l3}"] = maps.wigner_3j(l1, l2, l3)
     info = hyper["dataset_info"]
     n_heads = len(heads)
-    e0 = atomic_energy_rows(hyper, zs, n_heads)
+    e0 = atomic_energy_rows(hyper, zs, n_heads) if fam == "v2" else [v1.atomic_energies(net)]
     tensors["atomic_energies_fn.atomic_energies"] = np.asarray(e0 if n_heads > 1 else e0[0])
     tensors["atomic_numbers"] = np.asarray(zs, dtype=np.int64)
     tensors["r_max"] = np.asarray(radial["r_max"])
     C = int(hyper["config"]["num_channels"])
     last_hidden = layers[-1]["hidden_irreps"]
     hidden = layers[1]["node_feats_irreps"] if len(layers) > 1 else last_hidden
-    cst = ex["readout_act_cst"]
-    H = ex["readout_hidden"]
     n_layers = len(layers)
     config = {
         "model_class": "ScaleShiftMACE", "converted_from": f"mlip {hyper.get('version', '?')} MACE {fam}",

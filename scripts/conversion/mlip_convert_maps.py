@@ -106,6 +106,25 @@ def linear_module(name: str, matrix, irreps_in: list, irreps_out: list, what: st
     return {f"{name}.weight": flat, f"{name}.bias": np.zeros(0)}, desc
 
 
+def linear_matrix(T, name, irreps_in, irreps_out=None):
+    """The matrix [dim_in, dim_out] of the o3.Linear `name` that linear_module wrote into the
+    tensors T (irreps_out defaults to irreps_in): the layer rebuilt from the file, for checks."""
+    lst = irreps_in if isinstance(irreps_in, list) else [[int(mul), int(ir.l), int(ir.p)] for mul, ir in irreps_in]
+    out = lst if irreps_out is None else irreps_out
+    bi, bo = blocks(lst), blocks(out)
+    flat = T[name + ".weight"]
+    dim_in, dim_out = entry_of(lst)["dim"], entry_of(out)["dim"]
+    _, instructions = equivariant_linear(np.zeros((dim_in, dim_out)), lst, out, name)
+    M = np.zeros((dim_in, dim_out))
+    for ins in instructions:
+        oi, mi, l, _ = bi[ins["i_in"]]
+        oo, mo, _, _ = bo[ins["i_out"]]
+        W = flat[ins["weight_offset"]:ins["weight_offset"] + mi * mo].reshape(mi, mo) * ins["path_weight"]
+        d = 2 * l + 1
+        for m in range(d):
+            M[oi + m:oi + mi * d:d, oo + m:oo + mo * d:d] = W
+    return M
+
 def entry_of(lst: list) -> dict:
     text = "+".join(f"{m}x{l}{'e' if p == 1 else 'o'}" for m, l, p in lst)
     return {"str": text, "list": [list(map(int, x)) for x in lst],
