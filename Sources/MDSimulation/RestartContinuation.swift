@@ -87,7 +87,7 @@ struct RestartContinuation {
 }
 
 /// The model a run evaluates, recorded in restart files so that a continuation with another
-/// model, head or precision is reported.
+/// model, head, precision or radial mode is reported.
 public struct RunIdentity: Codable, Equatable, Sendable {
     /// Model file path (nil: the default model).
     public var model: String?
@@ -95,16 +95,19 @@ public struct RunIdentity: Codable, Equatable, Sendable {
     public var head: String?
     /// Precision of the evaluation.
     public var precision: Precision
+    /// How the radial weights were computed (nil in files written before it was recorded: exact).
+    public var radial: RadialMode?
 
-    public init(model: String?, head: String?, precision: Precision) {
+    public init(model: String?, head: String?, precision: Precision, radial: RadialMode = .exact) {
         self.model = model
         self.head = head
         self.precision = precision
+        self.radial = radial
     }
 
-    /// The run file's model, head and precision.
+    /// The run file's model, head, precision and radial mode.
     public init(_ runFile: RunFile) {
-        self.init(model: runFile.model, head: runFile.head, precision: runFile.precision)
+        self.init(model: runFile.model, head: runFile.head, precision: runFile.precision, radial: runFile.radial)
     }
 
     /// Notices for what differs from `earlier`.
@@ -117,6 +120,8 @@ public struct RunIdentity: Codable, Equatable, Sendable {
         if precision != earlier.precision {
             lines.append("precision changed from \(earlier.precision.rawValue) to \(precision.rawValue)")
         }
+        let (now, before) = (radial ?? .exact, earlier.radial ?? .exact)
+        if now != before { lines.append("radial mode changed from \(before.rawValue) to \(now.rawValue)") }
         return lines
     }
 }

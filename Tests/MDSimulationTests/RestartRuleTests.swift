@@ -95,10 +95,12 @@ import MDRunFile
         var changed = try writeRun(yaml("nve", steps: 4), system: system, in: dir)
         changed.precision = .float32
         changed.head = "pbe"
+        changed.radial = .spline
         let notices = Notices()
         try MDRun.run(changed, potential: try testArgon(), options: restartOptions(dir, notices))
         #expect(notices.all == ["restart: head changed from the model's to pbe",
-                                "restart: precision changed from float64 to float32"])
+                                "restart: precision changed from float64 to float32",
+                                "restart: radial mode changed from exact to spline"])
     }
 
     @Test func stepsIsATotal() throws {
