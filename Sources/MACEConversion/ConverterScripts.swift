@@ -1718,6 +1718,32 @@ def convolution_paths(coupling, x_irreps: list, y_irreps: list, out_irreps: list
     return paths
 
 
+def convolution_module(paths: list, channels: int, irreps_in1: list, irreps_in2: list, w3j_needed: set):
+    """The e3nn `TensorProduct` description of a MACE convolution (mode "uvu", one weight per
+    channel and path, weights from the radial MLP) for the paths `convolution_paths` found.
+
+    Returns (module dict, path weights √(2 l3 + 1), its output irreps: one [channels, l3, parity]
+    per path); adds every path's (l1, l2, l3) to `w3j_needed`.
+    Shared by the v1 and v2 converters, which differ only in the factor each path's radial
+    weights absorb.
+    """
+    instructions, path_weights = [], []
+    for k, q in enumerate(paths):
+        pw = math.sqrt(2 * q["l3"] + 1)
+        w3j_needed.add((q["l1"], q["l2"], q["l3"]))
+        instructions.append({"i_in1": q["x_block"], "i_in2": q["y_block"], "i_out": k, "connection_mode": "uvu",
+                             "has_weight": True, "path_weight": pw, "path_shape": [channels, 1],
+                             "l1_l2_l3": [q["l1"], q["l2"], q["l3"]],
+                             "w3j": f"__e3nn__.w3j_{q['l1']}_{q['l2']}_{q['l3']}",
+                             "weight_offset": k * channels, "weight_numel": channels})
+        path_weights.append(pw)
+    mid = [[channels, q["l3"], q["parity"]] for q in paths]
+    module = {"type": "e3nn.o3.TensorProduct", "irreps_in1": entry_of(irreps_in1), "irreps_in2": entry_of(irreps_in2),
+              "irreps_out": entry_of(mid), "instructions": instructions, "weight_numel": len(paths) * channels,
+              "internal_weights": False, "shared_weights": False, "weight": None}
+    return module, path_weights, mid
+
+
 def symmetric_contraction_tensors(name: str, basis_fn, weights_by_irrep: list, coupling_dim: int,
                                   correlation: int, out_irreps: list, num_channels: int, what: str):
     """U_ν and W_ν of each output irrep of a symmetric contraction, carrying mlip's own basis.
@@ -1981,21 +2007,9 @@ def build(ff, hyper: dict, w3j: set):
             o += 2 * l + 1
         paths = maps.convolution_paths(coupling, [[1, l, p] for _, l, p in src_list], sh_list, out_split,
                                        f"layer {t} convolution")
-        mid = [[C, q["l3"], q["parity"]] for q in paths]
-        instructions, scales = [], []
-        for k, q in enumerate(paths):
-            pw = math.sqrt(2 * q["l3"] + 1)
-            w3j.add((q["l1"], q["l2"], q["l3"]))
-            instructions.append({"i_in1": q["x_block"], "i_in2": q["y_block"], "i_out": k, "connection_mode": "uvu",
-                                 "has_weight": True, "path_weight": pw, "path_shape": [C, 1],
-                                 "l1_l2_l3": [q["l1"], q["l2"], q["l3"]],
-                                 "w3j": f"__e3nn__.w3j_{q['l1']}_{q['l2']}_{q['l3']}",
-                                 "weight_offset": k * C, "weight_numel": C})
-            scales.append(q["factor"] * (-1) ** q["l2"] / pw)  # v1 negates the edge vectors
-        modules[f"{pre}.conv_tp"] = {
-            "type": "e3nn.o3.TensorProduct", "irreps_in1": maps.entry_of(src_list), "irreps_in2": maps.entry_of(sh_list),
-            "irreps_out": maps.entry_of(mid), "instructions": instructions, "weight_numel": len(paths) * C,
-            "internal_weights": False, "shared_weights": False, "weight": None}
+        modules[f"{pre}.conv_tp"], path_weights, mid = maps.convolution_module(paths, C, src_list, sh_list, w3j)
+        # v1 negates the edge vectors: a (−1)^l2 sign per path
+        scales = [q["factor"] * (-1) ** q["l2"] / pw for q, pw in zip(paths, path_weights)]
         mp = IP["MessagePassingConvolution_0"]["MultiLayerPerceptron_0"]
         kernels = [np.asarray(mp[f"Dense_{i}"]["kernel"], dtype=np.float64) for i in range(len(mp))]
         if any("bias" in mp[f"Dense_{i}"] for i in range(len(mp))):
@@ -2410,23 +2424,10 @@ def build(ff, hyper: dict, ex: dict, w3j: set):
         paths = maps.convolution_paths(L["coupling"], L["x_irreps"], L["y_irreps"], out_split,
                                        f"layer {t} convolution")
         ob = maps.blocks(out_split)
-        mid = [[C, q["l3"], q["parity"]] for q in paths]
         avg = L["avg_num_neighbors"]
-        instructions, scales = [], []
-        for k, q in enumerate(paths):
-            pw = math.sqrt(2 * q["l3"] + 1)
-            w3j.add((q["l1"], q["l2"], q["l3"]))
-            instructions.append({"i_in1": q["x_block"], "i_in2": q["y_block"], "i_out": k, "connection_mode": "uvu",
-                                 "has_weight": True, "path_weight": pw, "path_shape": [C, 1],
-                                 "l1_l2_l3": [q["l1"], q["l2"], q["l3"]],
-                                 "w3j": f"__e3nn__.w3j_{q['l1']}_{q['l2']}_{q['l3']}",
-                                 "weight_offset": k * C, "weight_numel": C})
-            scales.append(q["factor"] * avg / pw)
         sh = L["y_irreps"]
-        modules[f"{pre}.conv_tp"] = {
-            "type": "e3nn.o3.TensorProduct", "irreps_in1": maps.entry_of(src), "irreps_in2": maps.entry_of(sh),
-            "irreps_out": maps.entry_of(mid), "instructions": instructions, "weight_numel": len(paths) * C,
-            "internal_weights": False, "shared_weights": False, "weight": None}
+        modules[f"{pre}.conv_tp"], path_weights, mid = maps.convolution_module(paths, C, src, sh, w3j)
+        scales = [q["factor"] * avg / pw for q, pw in zip(paths, path_weights)]
         # radial MLP: mlip h ← φ(h @ K · s), e3nn h ← φ(h @ W/√h_in)
         kernels = L["radial_kernels"]
         fc_layers = []

@@ -255,6 +255,32 @@ def convolution_paths(coupling, x_irreps: list, y_irreps: list, out_irreps: list
     return paths
 
 
+def convolution_module(paths: list, channels: int, irreps_in1: list, irreps_in2: list, w3j_needed: set):
+    """The e3nn `TensorProduct` description of a MACE convolution (mode "uvu", one weight per
+    channel and path, weights from the radial MLP) for the paths `convolution_paths` found.
+
+    Returns (module dict, path weights √(2 l3 + 1), its output irreps: one [channels, l3, parity]
+    per path); adds every path's (l1, l2, l3) to `w3j_needed`.
+    Shared by the v1 and v2 converters, which differ only in the factor each path's radial
+    weights absorb.
+    """
+    instructions, path_weights = [], []
+    for k, q in enumerate(paths):
+        pw = math.sqrt(2 * q["l3"] + 1)
+        w3j_needed.add((q["l1"], q["l2"], q["l3"]))
+        instructions.append({"i_in1": q["x_block"], "i_in2": q["y_block"], "i_out": k, "connection_mode": "uvu",
+                             "has_weight": True, "path_weight": pw, "path_shape": [channels, 1],
+                             "l1_l2_l3": [q["l1"], q["l2"], q["l3"]],
+                             "w3j": f"__e3nn__.w3j_{q['l1']}_{q['l2']}_{q['l3']}",
+                             "weight_offset": k * channels, "weight_numel": channels})
+        path_weights.append(pw)
+    mid = [[channels, q["l3"], q["parity"]] for q in paths]
+    module = {"type": "e3nn.o3.TensorProduct", "irreps_in1": entry_of(irreps_in1), "irreps_in2": entry_of(irreps_in2),
+              "irreps_out": entry_of(mid), "instructions": instructions, "weight_numel": len(paths) * channels,
+              "internal_weights": False, "shared_weights": False, "weight": None}
+    return module, path_weights, mid
+
+
 def symmetric_contraction_tensors(name: str, basis_fn, weights_by_irrep: list, coupling_dim: int,
                                   correlation: int, out_irreps: list, num_channels: int, what: str):
     """U_ν and W_ν of each output irrep of a symmetric contraction, carrying mlip's own basis.

@@ -202,21 +202,9 @@ def build(ff, hyper: dict, w3j: set):
             o += 2 * l + 1
         paths = maps.convolution_paths(coupling, [[1, l, p] for _, l, p in src_list], sh_list, out_split,
                                        f"layer {t} convolution")
-        mid = [[C, q["l3"], q["parity"]] for q in paths]
-        instructions, scales = [], []
-        for k, q in enumerate(paths):
-            pw = math.sqrt(2 * q["l3"] + 1)
-            w3j.add((q["l1"], q["l2"], q["l3"]))
-            instructions.append({"i_in1": q["x_block"], "i_in2": q["y_block"], "i_out": k, "connection_mode": "uvu",
-                                 "has_weight": True, "path_weight": pw, "path_shape": [C, 1],
-                                 "l1_l2_l3": [q["l1"], q["l2"], q["l3"]],
-                                 "w3j": f"__e3nn__.w3j_{q['l1']}_{q['l2']}_{q['l3']}",
-                                 "weight_offset": k * C, "weight_numel": C})
-            scales.append(q["factor"] * (-1) ** q["l2"] / pw)  # v1 negates the edge vectors
-        modules[f"{pre}.conv_tp"] = {
-            "type": "e3nn.o3.TensorProduct", "irreps_in1": maps.entry_of(src_list), "irreps_in2": maps.entry_of(sh_list),
-            "irreps_out": maps.entry_of(mid), "instructions": instructions, "weight_numel": len(paths) * C,
-            "internal_weights": False, "shared_weights": False, "weight": None}
+        modules[f"{pre}.conv_tp"], path_weights, mid = maps.convolution_module(paths, C, src_list, sh_list, w3j)
+        # v1 negates the edge vectors: a (−1)^l2 sign per path
+        scales = [q["factor"] * (-1) ** q["l2"] / pw for q, pw in zip(paths, path_weights)]
         mp = IP["MessagePassingConvolution_0"]["MultiLayerPerceptron_0"]
         kernels = [np.asarray(mp[f"Dense_{i}"]["kernel"], dtype=np.float64) for i in range(len(mp))]
         if any("bias" in mp[f"Dense_{i}"] for i in range(len(mp))):

@@ -222,23 +222,10 @@ def build(ff, hyper: dict, ex: dict, w3j: set):
         paths = maps.convolution_paths(L["coupling"], L["x_irreps"], L["y_irreps"], out_split,
                                        f"layer {t} convolution")
         ob = maps.blocks(out_split)
-        mid = [[C, q["l3"], q["parity"]] for q in paths]
         avg = L["avg_num_neighbors"]
-        instructions, scales = [], []
-        for k, q in enumerate(paths):
-            pw = math.sqrt(2 * q["l3"] + 1)
-            w3j.add((q["l1"], q["l2"], q["l3"]))
-            instructions.append({"i_in1": q["x_block"], "i_in2": q["y_block"], "i_out": k, "connection_mode": "uvu",
-                                 "has_weight": True, "path_weight": pw, "path_shape": [C, 1],
-                                 "l1_l2_l3": [q["l1"], q["l2"], q["l3"]],
-                                 "w3j": f"__e3nn__.w3j_{q['l1']}_{q['l2']}_{q['l3']}",
-                                 "weight_offset": k * C, "weight_numel": C})
-            scales.append(q["factor"] * avg / pw)
         sh = L["y_irreps"]
-        modules[f"{pre}.conv_tp"] = {
-            "type": "e3nn.o3.TensorProduct", "irreps_in1": maps.entry_of(src), "irreps_in2": maps.entry_of(sh),
-            "irreps_out": maps.entry_of(mid), "instructions": instructions, "weight_numel": len(paths) * C,
-            "internal_weights": False, "shared_weights": False, "weight": None}
+        modules[f"{pre}.conv_tp"], path_weights, mid = maps.convolution_module(paths, C, src, sh, w3j)
+        scales = [q["factor"] * avg / pw for q, pw in zip(paths, path_weights)]
         # radial MLP: mlip h ← φ(h @ K · s), e3nn h ← φ(h @ W/√h_in)
         kernels = L["radial_kernels"]
         fc_layers = []
