@@ -1,3 +1,4 @@
+import Dispatch
 import MDCore
 import MDNeighbors
 
@@ -18,6 +19,9 @@ public final class NeighborListEvaluator {
     public let request: EvaluationRequest
     /// The neighbour list, with `cutoff = potential.cutoff` and the given skin.
     public private(set) var neighbors: NeighborList
+    /// Wall-clock seconds spent so far in the neighbour-list updates and in the potential,
+    /// over all calls (what a run reports as its time per step outside the integrator).
+    public private(set) var time = EvaluatorTime()
 
     /// - Parameters:
     ///   - potential: any potential.
@@ -32,10 +36,29 @@ public final class NeighborListEvaluator {
 
     /// Updates the list for `system` and evaluates the potential.
     public func evaluate(_ system: AtomicSystem) throws -> Evaluation {
+        let start = DispatchTime.now().uptimeNanoseconds
         try neighbors.update(system)
+        let listed = DispatchTime.now().uptimeNanoseconds
+        defer {
+            time.neighborListSeconds += Double(listed - start) / 1e9
+            time.potentialSeconds += Double(DispatchTime.now().uptimeNanoseconds - listed) / 1e9
+            time.calls += 1
+        }
         return try potential.evaluate(system, neighbors: neighbors.pairs, request: request)
     }
 
     /// This evaluator as a ``ForceEvaluator`` closure.
     public var closure: ForceEvaluator { { [self] system in try self.evaluate(system) } }
+}
+
+/// Where a ``NeighborListEvaluator`` spent its wall-clock time (seconds, summed over calls).
+public struct EvaluatorTime: Sendable, Equatable {
+    /// Updating the Verlet list (checking displacements, rebuilding when needed).
+    public var neighborListSeconds: Double = 0
+    /// The potential's evaluations.
+    public var potentialSeconds: Double = 0
+    /// Calls of ``NeighborListEvaluator/evaluate(_:)``.
+    public var calls: Int = 0
+
+    public init() {}
 }

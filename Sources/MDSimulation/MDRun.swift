@@ -23,6 +23,17 @@ public enum MDRun {
         public var wallSeconds: Double
         public var neighborListBuilds: Int
         public var outputDirectory: String
+        /// Of `wallSeconds`: seconds in the potential's evaluations and in neighbour-list
+        /// updates (the rest is the integrator, thermostat, output and bookkeeping).
+        public var potentialSeconds: Double = 0
+        public var neighborListSeconds: Double = 0
+        /// Milliseconds per step: all, then the potential, the neighbour list and the rest.
+        public var millisecondsPerStep: (total: Double, potential: Double, neighborList: Double, rest: Double) {
+            guard steps > 0 else { return (0, 0, 0, 0) }
+            let n = Double(steps) / 1000
+            return (wallSeconds / n, potentialSeconds / n, neighborListSeconds / n,
+                    (wallSeconds - potentialSeconds - neighborListSeconds) / n)
+        }
         /// Simulated nanoseconds per wall-clock day.
         public var nanosecondsPerDay: Double { wallSeconds > 0 ? simulatedFs * 1e-6 / wallSeconds * 86400 : 0 }
     }
@@ -134,6 +145,7 @@ public enum MDRun {
         }
 
         let clock = DispatchTime.now().uptimeNanoseconds
+        let timeBefore = evaluator.time
         if options.restart == nil { try record(state, integrator) }
         do {
             try integrator.run(&state, steps: max(0, totalSteps - state.step), forces: forces) { s, integ in
@@ -157,7 +169,9 @@ public enum MDRun {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
         return Summary(steps: state.step - startStep, finalStep: state.step, simulatedFs: state.time - startTime,
                        wallSeconds: wall, neighborListBuilds: evaluator.neighbors.buildCount,
-                       outputDirectory: outputs.directory)
+                       outputDirectory: outputs.directory,
+                       potentialSeconds: evaluator.time.potentialSeconds - timeBefore.potentialSeconds,
+                       neighborListSeconds: evaluator.time.neighborListSeconds - timeBefore.neighborListSeconds)
     }
 
     /// The restart file and final structure at the end (or at the last good step).

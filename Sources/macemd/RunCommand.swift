@@ -69,6 +69,11 @@ struct RunCommand: ParsableCommand {
                 print(String(format: "finished %d steps (%.3f ps) in %.1f s: %.3g ns/day; %d neighbour-list builds; outputs in %@",
                              summary.steps, summary.simulatedFs / 1000, summary.wallSeconds,
                              summary.nanosecondsPerDay, summary.neighborListBuilds, summary.outputDirectory))
+                let perStep = summary.millisecondsPerStep
+                if summary.steps > 0 {
+                    print(String(format: "time per step: %.2f ms = model %.2f ms + neighbour list %.3f ms + integrator, output and the rest %.3f ms",
+                                 perStep.total, perStep.potential, perStep.neighborList, perStep.rest))
+                }
             case .relax:
                 let summary = try RelaxRun.run(file, potential: potential, options: options)
                 print("relaxation \(summary.result); relaxed structure in \(summary.finalStructure)")
