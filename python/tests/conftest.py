@@ -30,13 +30,14 @@ def macemd_tool():
     raise AssertionError("no macemd executable: run `swift build` (or set MACEMD_BIN)")
 
 
-def macemd_eval(model_path, atoms, tmp_path, precision="float64"):
+def macemd_eval(model_path, atoms, tmp_path, precision="float64", radial="exact"):
     """(input, output): `atoms` as written to the input file (positions rounded to 1e-8 Å) and
     the frame that `macemd eval` writes for it, both read back with ASE."""
     from ase.io import read, write
     src, out = tmp_path / "in.xyz", tmp_path / "out.xyz"
     write(src, atoms, format="extxyz")
-    subprocess.run([macemd_tool(), "eval", "--model", model_path, "--precision", precision, str(src), "-o", str(out)],
+    subprocess.run([macemd_tool(), "eval", "--model", model_path, "--precision", precision, "--radial", radial,
+                    str(src), "-o", str(out)],
                    check=True, capture_output=True, text=True)
     return read(src, format="extxyz"), read(out, format="extxyz")
 

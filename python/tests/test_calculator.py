@@ -104,3 +104,24 @@ def test_cell_filter_and_constraints_relax(copper_atoms):
     assert not np.allclose(copper_atoms.cell.array, cell)
     # The fixed atom moves only with the cell.
     assert np.allclose(copper_atoms.get_scaled_positions()[0], scaled, atol=1e-10)
+
+
+def test_spline_radial_mode_is_macemds_and_close_to_exact(tmp_path):
+    """radial="spline" runs the same fast radial mode as `macemd eval --radial spline`, and its
+    forces stay within the bound README documents for it (3e-5 of max|F|) of the exact mode's."""
+    atoms = rattled(["Cu", "O", "C", "Cu", "H"], tilt=True)
+    atoms, reference = macemd_eval(model("mp0_small"), atoms, tmp_path, radial="spline")
+    atoms.calc = MaceMDCalculator(model("mp0_small"), radial="spline")
+    spline_forces = atoms.get_forces()
+    assert atoms.calc.radial == "spline"
+    assert abs(atoms.get_potential_energy() - reference.get_potential_energy()) <= 1e-8
+    assert np.abs(spline_forces - reference.get_forces()).max() <= 1e-8
+    exact = atoms.copy()
+    exact.calc = MaceMDCalculator(model("mp0_small"))
+    difference = np.abs(spline_forces - exact.get_forces()).max()
+    assert 0 < difference <= 3e-5 * np.abs(exact.get_forces()).max()
+
+
+def test_unknown_radial_mode_raises_macemd_message():
+    with pytest.raises(MaceMDError, match="radial"):
+        MaceMDCalculator(model("copper"), radial="splines")
