@@ -6,7 +6,7 @@ import Testing
 /// and ``ConvolutionTensorProduct/backwardBlocked(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``)
 /// against the per-edge kernels on random data: the fixture models' convolutions (l1 = 0 and
 /// l1 > 0 instructions, channel counts with and without a partial SIMD lane), runs of 1, 2, 7
-/// and 64 (``ConvolutionTensorProduct/maxRunLength``) edges, float64 and float32.
+/// and ``ConvolutionTensorProduct/maxRunLength`` edges, float64 and float32.
 @Suite struct ConvolutionRunKernelTests {
     static let kinds = ["mp0_small", "mp0_medium", "hidden_l2", "three_layers_corr2"]
 
@@ -38,7 +38,7 @@ import Testing
         let storage = ConvolutionRunStorage<T>(capacity: ConvolutionTensorProduct<T>.maxRunLength)
         for (label, conv) in try Self.convolutions(T.self) {
             let nx = conv.irrepsIn.dimension, ny = conv.irrepsSH.dimension, nw = conv.weightCount
-            for n in [1, 2, 7, 64] {
+            for n in [1, 2, 7, ConvolutionTensorProduct<T>.maxRunLength] {
                 let x: [T] = noise.array(n * nx), y: [T] = noise.array(n * ny), w: [T] = noise.array(n * nw)
                 let start: [T] = noise.array(conv.irrepsOut.dimension)
                 var reference = start, blocked = start
