@@ -127,8 +127,11 @@ private struct ForwardEdgePass<T: MACEScalar>: EdgeBlockPass {
     }
 
     /// The rows' first edges come in runs with one receiver (rows in edge order, edges in CSR
-    /// order by receiver), each summed by one ``ConvolutionTensorProduct/accumulate(run:into:scratch:)``;
-    /// a pair's second edge (receiver = the first edge's sender) is a run of its own.
+    /// order by receiver; in the unpaired schedule a block is whole receivers), each run summed
+    /// by one ``ConvolutionTensorProduct/accumulate(run:into:scratch:)``. A pair's second edge
+    /// (receiver = the first edge's sender, a different node for each row) and runs of one edge
+    /// go through the per-edge kernel, which streams the receiver's rows in order and was
+    /// measured faster for single edges.
     func convolution(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>, _ w: Buffer<T>) {
         let conv = layer.convolution, graph = c.graph
         let dEdge = layer.linearUp.dimOut, dMid = conv.irrepsOut.dimension, nw = conv.weightCount
@@ -178,6 +181,8 @@ private struct BackwardEdgePass<T: MACEScalar>: EdgeBlockPass {
         return Networks(input: input, w: w, raw: raw, dW: dW)
     }
 
+    /// Edge by edge, with the channel-blocked reverse kernel
+    /// (``ConvolutionTensorProduct/backwardBlocked(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``).
     func convolution(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>, _ n: Networks) {
         let conv = layer.convolution, graph = c.graph, shCount = c.shCount
         let dEdge = layer.linearUp.dimOut, dMid = conv.irrepsOut.dimension, nw = conv.weightCount
