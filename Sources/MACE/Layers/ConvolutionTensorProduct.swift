@@ -148,6 +148,9 @@ final class ConvolutionKernels<T: MACEScalar>: @unchecked Sendable {
         /// The instruction's entries, ordered by output row, and their groups by output row.
         var entries: Range<Int>
         var groups: Range<Int>
+        /// The same entries ordered by input row m1 (in ``ConvolutionKernels/entriesByInput``),
+        /// and their groups by input row (``Group/outRow`` is then the row m1·mul of the input).
+        var inputGroups: Range<Int>
     }
     /// The entries of one instruction that write one output row.
     struct Group {
@@ -162,13 +165,28 @@ final class ConvolutionKernels<T: MACEScalar>: @unchecked Sendable {
     let instructions: UnsafeMutablePointer<Instruction>
     let instructionCount: Int
     let entries: UnsafeMutablePointer<Entry>
+    let entryCount: Int
     let groups: UnsafeMutablePointer<Group>
+    /// The entries again, each instruction's ordered by (m1, m3, m2), and their groups by input row.
+    let entriesByInput: UnsafeMutablePointer<Entry>
+    let inputGroups: UnsafeMutablePointer<Group>
 
     init(_ list: [ConvolutionTensorProduct<T>.Instruction]) {
         var flat: [Entry] = []
         var rows: [Instruction] = []
         var runs: [Group] = []
+        var byInput: [Entry] = [], inputRuns: [Group] = []
         for ins in list {
+            let firstInputGroup = inputRuns.count
+            for e in ins.entries.sorted(by: { ($0.m1, $0.m3, $0.m2) < ($1.m1, $1.m3, $1.m2) }) {
+                let inRow = e.m1 * ins.mul
+                if inputRuns.count == firstInputGroup || inputRuns[inputRuns.count - 1].outRow != inRow {
+                    inputRuns.append(Group(outRow: inRow, entries: byInput.count..<byInput.count))
+                }
+                byInput.append(Entry(shIndex: ins.shOffset + e.m2, outRow: ins.outOffset + e.m3 * ins.mul,
+                                     scratchRow: inRow, coefficient: e.coefficient))
+                inputRuns[inputRuns.count - 1].entries = inputRuns[inputRuns.count - 1].entries.lowerBound..<byInput.count
+            }
             let first = flat.count, firstGroup = runs.count
             let sorted = ins.entries.sorted { ($0.m3, $0.m1, $0.m2) < ($1.m3, $1.m1, $1.m2) }
             for e in sorted {
@@ -181,13 +199,19 @@ final class ConvolutionKernels<T: MACEScalar>: @unchecked Sendable {
                 runs[runs.count - 1].entries = runs[runs.count - 1].entries.lowerBound..<flat.count
             }
             rows.append(Instruction(inOffset: ins.inOffset, mul: ins.mul, weightOffset: ins.weightOffset,
-                                    inDimension: ins.inDimension, entries: first..<flat.count, groups: firstGroup..<runs.count))
+                                    inDimension: ins.inDimension, entries: first..<flat.count, groups: firstGroup..<runs.count,
+                                    inputGroups: firstInputGroup..<inputRuns.count))
         }
         instructionCount = rows.count
         instructions = .allocate(capacity: max(rows.count, 1))
         instructions.initialize(from: rows, count: rows.count)
         entries = .allocate(capacity: max(flat.count, 1))
         entries.initialize(from: flat, count: flat.count)
+        entryCount = flat.count
+        entriesByInput = .allocate(capacity: max(byInput.count, 1))
+        entriesByInput.initialize(from: byInput, count: byInput.count)
+        inputGroups = .allocate(capacity: max(inputRuns.count, 1))
+        inputGroups.initialize(from: inputRuns, count: inputRuns.count)
         groups = .allocate(capacity: max(runs.count, 1))
         groups.initialize(from: runs, count: runs.count)
     }
@@ -196,6 +220,8 @@ final class ConvolutionKernels<T: MACEScalar>: @unchecked Sendable {
         instructions.deallocate()
         entries.deallocate()
         groups.deallocate()
+        entriesByInput.deallocate()
+        inputGroups.deallocate()
     }
 }
 

@@ -86,6 +86,8 @@ struct EdgeBlockScratch<T: MACEScalar> {
     var convolutionScratch: UnsafeMutablePointer<T> { scratch.pointer }
     /// Node array (nodes × width) this core adds its sums into.
     let accumulator: UnsafeMutablePointer<T>
+    /// Where the convolution gathers a run of edges with one receiver.
+    let run = ConvolutionRunStorage<T>(capacity: ConvolutionTensorProduct<T>.maxRunLength)
 
     init(workspace: Workspace<T>, convolutionScratch count: Int, accumulator: UnsafeMutablePointer<T>) {
         self.workspace = workspace
@@ -137,7 +139,7 @@ struct EdgeBlockPlan {
     /// sums. Each core records in `split` (when given) the time of the pass's edge networks and
     /// of its convolution.
     func run<P: EdgeBlockPass>(_ c: PassContext<P.T>, _ pass: P, target: Buffer<P.T>, width: Int, split: StageProfile.Split?) {
-        let scratchCount = pass.layer.convolution.scratchCount
+        let scratchCount = max(pass.layer.convolution.scratchCount, pass.layer.convolution.runScratchCount)
         let body = { (block: EdgeBlock, scratch: EdgeBlockScratch<P.T>) in
             var stopwatch = StageProfile.Stopwatch(split)
             let networks = pass.networks(block, scratch)
