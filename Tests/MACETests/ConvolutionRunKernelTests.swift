@@ -3,7 +3,7 @@ import Testing
 @testable import MACE
 
 /// The channel-blocked convolution kernels (``ConvolutionTensorProduct/accumulate(run:into:scratch:)``
-/// and ``ConvolutionTensorProduct/backwardBlocked(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``)
+/// and ``ConvolutionTensorProduct/backward(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``)
 /// against the per-edge kernels on random data: the fixture models' convolutions (l1 = 0 and
 /// l1 > 0 instructions, channel counts with and without a partial SIMD lane), runs of 1, 2, 7
 /// and ``ConvolutionTensorProduct/maxRunLength`` edges, float64 and float32.
@@ -67,10 +67,10 @@ import Testing
                 let g: [T] = noise.array(conv.irrepsOut.dimension)
                 let dx0: [T] = noise.array(nx), dy0: [T] = noise.array(ny), dw0: [T] = noise.array(nw)
                 var dx = (dx0, dx0), dy = (dy0, dy0), dw = (dw0, dw0)
-                let scratch = Buffer<T>(count: conv.scratchCount)
-                conv.backward(x: x, sh: y, weights: w, gradient: g, dx: &dx.0, dSH: &dy.0, dWeights: &dw.0,
+                let scratch = Buffer<T>(count: conv.referenceBackwardScratchCount)
+                conv.perEdgeReferenceBackward(x: x, sh: y, weights: w, gradient: g, dx: &dx.0, dSH: &dy.0, dWeights: &dw.0,
                               scratch: scratch.pointer, accumulateWeights: accumulateWeights)
-                conv.backwardBlocked(x: x, sh: y, weights: w, gradient: g, dx: &dx.1, dSH: &dy.1, dWeights: &dw.1,
+                conv.backward(x: x, sh: y, weights: w, gradient: g, dx: &dx.1, dSH: &dy.1, dWeights: &dw.1,
                                      accumulateWeights: accumulateWeights)
                 for (name, a, b) in [("dx", dx.1, dx.0), ("dY", dy.1, dy.0), ("dw", dw.1, dw.0)] {
                     let d = Self.relativeDifference(a, b)

@@ -113,11 +113,10 @@ import Testing
             }
             return zip(out, s).reduce(0) { $0 + $1.0 * $1.1 }
         }
-        let scratch = Buffer<Double>(count: conv.scratchCount)
         var dx = [Double](repeating: 0, count: nx), dy = [Double](repeating: 0, count: ny), dw = [Double](repeating: 0, count: nw)
         inputs.withUnsafeBufferPointer { p in
             conv.backward(x: p.baseAddress!, sh: p.baseAddress! + nx, weights: p.baseAddress! + nx + ny, gradient: s,
-                          dx: &dx, dSH: &dy, dWeights: &dw, scratch: scratch.pointer)
+                          dx: &dx, dSH: &dy, dWeights: &dw)
         }
         Self.checkGradient(inputs, dx + dy + dw, probes: 60, f, label: "\(kind) conv_tp")
     }

@@ -154,7 +154,7 @@ extension ConvolutionTensorProduct {
     }
 
     /// The reverse of ``accumulate(x:sh:weights:into:scratch:)`` for one edge, channel-blocked:
-    /// the same results as ``backward(x:sh:weights:gradient:dx:dSH:dWeights:scratch:accumulateWeights:)``
+    /// the same results as the per-edge reverse written term by term (the tests' reference)
     /// up to summation order. Per instruction and input row m1, its Wigner entries t (output row
     /// m3, harmonic m2, a_t = c_t Y_{m2}) are taken four at a time; for each lane of channels k
     ///
@@ -164,20 +164,20 @@ extension ConvolutionTensorProduct {
     /// and after the last lane ∂E/∂Y_{m2(t)} += c_t Σ_lanes D_t. G is linear in the entries, so
     /// adding the G of each group of four to ∂E/∂x and ∂E/∂w is the same sum as adding the whole G.
     /// Nothing but ∂E/∂x and ∂E/∂w is stored per lane.
-    func backwardBlocked(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, gradient g: UnsafePointer<T>,
+    func backward(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, gradient g: UnsafePointer<T>,
                          dx: UnsafeMutablePointer<T>, dSH: UnsafeMutablePointer<T>, dWeights dw: UnsafeMutablePointer<T>,
                          accumulateWeights: Bool = false) {
         if MemoryLayout<T>.size == 4 {
-            backwardBlocked(x: x, sh: sh, weights: w, gradient: g, dx: dx, dSH: dSH, dWeights: dw,
+            backward(x: x, sh: sh, weights: w, gradient: g, dx: dx, dSH: dSH, dWeights: dw,
                             accumulateWeights: accumulateWeights, lane: SIMD8<T>.self)
         } else {
-            backwardBlocked(x: x, sh: sh, weights: w, gradient: g, dx: dx, dSH: dSH, dWeights: dw,
+            backward(x: x, sh: sh, weights: w, gradient: g, dx: dx, dSH: dSH, dWeights: dw,
                             accumulateWeights: accumulateWeights, lane: SIMD4<T>.self)
         }
     }
 
     @inline(__always)
-    private func backwardBlocked<V: SIMD>(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>,
+    private func backward<V: SIMD>(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>,
                                           gradient g: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, dSH: UnsafeMutablePointer<T>,
                                           dWeights dw: UnsafeMutablePointer<T>, accumulateWeights: Bool,
                                           lane: V.Type) where V.Scalar == T {

@@ -67,16 +67,16 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
         instructions.reduce(0) { $0 + Double($1.inDimension * $1.mul + 2 * $1.entries.count * $1.mul) }
     }
 
-    /// Multiplies and adds of ``backward(x:sh:weights:gradient:dx:dSH:dWeights:scratch:)`` for
-    /// one edge: d1·u for w·x, 4u per Wigner entry (G and ∂E/∂Y), 4·d1·u for ∂E/∂x and ∂E/∂w.
+    /// Multiplies and adds of ``backward(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``
+    /// for one edge: d1·u for w·x, 4u per Wigner entry (G and ∂E/∂Y), 4·d1·u for ∂E/∂x and ∂E/∂w.
     var backwardFlopsPerEdge: Double {
         instructions.reduce(0) { $0 + Double(5 * $1.inDimension * $1.mul + 4 * $1.entries.count * $1.mul) }
     }
 
-    /// Scalars of scratch space the per-edge kernels need (two d1 × mul arrays, then one
-    /// coefficient per Wigner entry of an instruction).
+    /// Scalars of scratch space the per-edge forward kernel needs: the d1 × mul rows (w x),
+    /// then one coefficient per Wigner entry of an instruction.
     var scratchCount: Int {
-        instructions.map { 2 * $0.inDimension * $0.mul + $0.entries.count }.max() ?? 0
+        instructions.map { $0.inDimension * $0.mul + $0.entries.count }.max() ?? 0
     }
 
     /// out += φ(x, Y, w) for one edge: x the sender's features (irrepsIn), Y the harmonics,
@@ -102,38 +102,6 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
                 let group = table.groups[g]
                 sumRows(coefficients: a + (group.entries.lowerBound - first), entries: table.entries + group.entries.lowerBound,
                         count: group.entries.count, rows: scratch, into: out + group.outRow, length: u)
-            }
-        }
-    }
-
-    /// Reverse mode for one edge, given g = ∂E/∂out: adds ∂E/∂x to dx, ∂E/∂Y to dSH and
-    /// writes ∂E/∂w to dWeights (overwritten, or added with `accumulateWeights`). With G_{m1,u} = Σ_{entries} c Y_{m2} g_{m3,u}:
-    /// ∂E/∂x_{m1,u} = w_u G_{m1,u}, ∂E/∂w_u = Σ_{m1} x_{m1,u} G_{m1,u},
-    /// ∂E/∂Y_{m2} = Σ_{entries} c Σ_u (wx)_{m1,u} g_{m3,u}. G and the ∂E/∂Y sum read g once
-    /// per entry (``axpyAndDot``).
-    @inline(__always)
-    func backward(x: UnsafePointer<T>, sh: UnsafePointer<T>, weights w: UnsafePointer<T>, gradient g: UnsafePointer<T>,
-                  dx: UnsafeMutablePointer<T>, dSH: UnsafeMutablePointer<T>, dWeights dw: UnsafeMutablePointer<T>,
-                  scratch: UnsafeMutablePointer<T>, accumulateWeights: Bool = false) {
-        let table = kernels
-        for i in 0..<table.instructionCount {
-            let ins = table.instructions[i]
-            let u = ins.mul, d1 = ins.inDimension
-            let wi = w + ins.weightOffset, dwi = dw + ins.weightOffset
-            let wxAll = scratch, gAll = scratch + d1 * u
-            for m1 in 0..<d1 {
-                let xi = x + ins.inOffset + m1 * u, wx = wxAll + m1 * u, gg = gAll + m1 * u
-                for k in 0..<u { wx[k] = wi[k] * xi[k]; gg[k] = 0 }
-            }
-            for t in ins.entries {
-                let e = table.entries[t]
-                dSH[e.shIndex] += e.coefficient * axpyAndDot(e.coefficient * sh[e.shIndex], g + e.outRow, gAll + e.scratchRow,
-                                                              dot: wxAll + e.scratchRow, count: u)
-            }
-            if !accumulateWeights { for k in 0..<u { dwi[k] = 0 } }
-            for m1 in 0..<d1 {
-                let xi = x + ins.inOffset + m1 * u, dxi = dx + ins.inOffset + m1 * u, gg = gAll + m1 * u
-                for k in 0..<u { dxi[k] += wi[k] * gg[k]; dwi[k] += xi[k] * gg[k] }
             }
         }
     }

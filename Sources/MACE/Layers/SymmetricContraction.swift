@@ -11,6 +11,14 @@ import Foundation
 /// a_{z,term,c} = Σ_k U_{term,k} W_{z,k,c}. Evaluation is then a sparse polynomial in A.
 /// The folded tables are built on first use of each element (a foundation model has ~90
 /// elements, a simulation a few), see ``FoldedWeights``.
+///
+/// The terms are sorted and grouped (``TermGroup``) so that the terms of one group share the
+/// output row M and all but their last index: a group of order-3 terms (M, i0, i1, ·) adds
+///
+///     B_{c,M} += A_{c,i0} A_{c,i1} · q_c,   q_c = Σ_{t ∈ group} a_{z,t,c} A_{c,i2(t)},
+///
+/// so that the reverse pass (``backward(_:element:gradient:into:)``) reads each term once with
+/// two multiply-adds per channel, q held in registers. The forward pass runs term by term.
 struct SymmetricContraction<T: MACEScalar>: Sendable {
     struct Term: Sendable {
         var m: Int
@@ -20,9 +28,22 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
     }
     /// Identifies a term while the terms are collected (indices sorted).
     private struct TermKey: Hashable { var m: Int, order: Int, i0: Int, i1: Int, i2: Int }
-        struct Output: Sendable {
+    /// Consecutive terms that share the output row M, the order and every index but the last:
+    /// the shared indices are the group's prefix (order − 1 of them).
+    struct TermGroup: Sendable {
+        var m: Int
+        /// The shared indices (unused slots are 0) and how many there are (0, 1 or 2).
+        var p0: Int, p1: Int, prefixCount: Int
+        /// The group's terms (indices into ``Output/terms`` and the folded table's rows).
+        var terms: Range<Int>
+    }
+    struct Output: Sendable {
         var outOffset: Int
+        /// Sorted by (M, order, i0, i1, i2).
         var terms: [Term]
+        /// The last index of each term (i0, i1 or i2 for orders 1, 2, 3).
+        var lastIndex: [Int]
+        var groups: [TermGroup]
         /// Per element: [term * channels + c].
         var folded: FoldedWeights<T>
     }
@@ -102,6 +123,15 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
                     }
                 }
             }
+            // Sort by (M, order, i0, i1, i2) so that the terms of a group are consecutive.
+            let order = terms.indices.sorted { a, b in
+                let x = terms[a], y = terms[b]
+                return (x.m, x.order, x.i0, x.i1, x.i2) < (y.m, y.order, y.i0, y.i1, y.i2)
+            }
+            terms = order.map { terms[$0] }
+            coefficients = order.map { coefficients[$0] }
+            weightsByTerm = order.map { weightsByTerm[$0] }
+            let (lastIndex, groups) = Self.groups(of: terms)
             let termCount = terms.count
             let sources = coefficients.enumerated().map { (t, ks) in (table: weightsByTerm[t], ks: ks) }
             let tables = weightTables
@@ -116,24 +146,44 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
                 }
                 return f
             }
-            outputs.append(Output(outOffset: outOff[j], terms: terms, folded: folded))
+            outputs.append(Output(outOffset: outOff[j], terms: terms, lastIndex: lastIndex, groups: groups, folded: folded))
         }
         self.outputs = outputs
     }
 
     var dimIn: Int { irrepsIn.dimension }
 
+    /// The last index of each of `terms` (sorted) and their groups (see ``TermGroup``).
+    private static func groups(of terms: [Term]) -> (lastIndex: [Int], groups: [TermGroup]) {
+        var last: [Int] = [], groups: [TermGroup] = []
+        for (t, term) in terms.enumerated() {
+            let indices = [term.i0, term.i1, term.i2]
+            last.append(indices[term.order - 1])
+            let p0 = term.order > 1 ? term.i0 : 0, p1 = term.order > 2 ? term.i1 : 0
+            if let g = groups.last, g.m == term.m, g.prefixCount == term.order - 1, g.p0 == p0, g.p1 == p1 {
+                groups[groups.count - 1].terms = g.terms.lowerBound..<(t + 1)
+            } else {
+                groups.append(TermGroup(m: term.m, p0: p0, p1: p1, prefixCount: term.order - 1, terms: t..<(t + 1)))
+            }
+        }
+        return (last, groups)
+    }
+
     /// Multiplies and adds per node of ``forward(_:element:into:)`` (ν + 1 per channel of a
-    /// term of order ν) and of ``backward(_:element:gradient:into:)`` (2, 5 and 10 per channel
-    /// for orders 1, 2 and 3).
+    /// term of order ν) and of ``backward(_:element:gradient:into:)`` (two per term and channel,
+    /// plus per group and channel the prefix product and the prefix factors' gradients).
     var flopsPerNode: (forward: Double, backward: Double) {
         var f = 0, b = 0
-        for o in outputs { for t in o.terms { f += t.order + 1; b += [0, 2, 5, 10][min(t.order, 3)] } }
+        for o in outputs {
+            for t in o.terms { f += t.order + 1 }
+            for g in o.groups { b += 2 * g.terms.count + [0, 3, 6][g.prefixCount] }
+        }
         return (Double(f * channels), Double(b * channels))
     }
     var dimOut: Int { irrepsOut.dimension }
 
-    /// out ← B(A) for one node of element index `z`: A = `x` (components × channels), out (irrepsOut).
+    /// out ← B(A) for one node of element index `z`: A = `x` (components × channels), out (irrepsOut),
+    /// term by term (one pass over the channels per term; the compiler vectorises the loops).
     func forward(_ x: UnsafePointer<T>, element z: Int, into out: UnsafeMutablePointer<T>) {
         let C = channels
         out.update(repeating: 0, count: dimOut)
@@ -158,28 +208,109 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
     }
 
     /// Reverse mode for one node: dx (components × channels) += ∂E/∂A given g = ∂E/∂B.
+    /// For a group with output gradient γ = g_M, prefix product P and q = Σ_t a_t A_{last(t)}
+    /// (its contribution is γ P q):
+    ///
+    ///     ∂E/∂A_{last(t)} += γ P a_t,   ∂E/∂A_{p0} += γ q A_{p1},   ∂E/∂A_{p1} += γ q A_{p0}
+    ///
+    /// (with A_{p1} → 1 for one prefix factor), per lane of channels, q in registers. A
+    /// repeated index (e.g. i1 = i2) is two factors of the product and gets both terms.
     func backward(_ x: UnsafePointer<T>, element z: Int, gradient g: UnsafePointer<T>, into dx: UnsafeMutablePointer<T>) {
-        let C = channels
         for o in outputs {
-            o.folded.table(z).withUnsafeBufferPointer { a in
-                for (t, term) in o.terms.enumerated() {
-                    let at = a.baseAddress! + t * C
-                    let gy = g + o.outOffset + term.m * C
-                    let x0 = x + term.i0 * C, d0 = dx + term.i0 * C
-                    switch term.order {
-                    case 1: for c in 0..<C { d0[c] += at[c] * gy[c] }
-                    case 2:
-                        let x1 = x + term.i1 * C, d1 = dx + term.i1 * C
-                        for c in 0..<C { let s = at[c] * gy[c]; d0[c] += s * x1[c]; d1[c] += s * x0[c] }
-                    default:
-                        let x1 = x + term.i1 * C, x2 = x + term.i2 * C
-                        let d1 = dx + term.i1 * C, d2 = dx + term.i2 * C
-                        for c in 0..<C {
-                            let s = at[c] * gy[c]
-                            d0[c] += s * x1[c] * x2[c]; d1[c] += s * x0[c] * x2[c]; d2[c] += s * x0[c] * x1[c]
-                        }
+            o.folded.table(z).withUnsafeBufferPointer { table in
+                o.lastIndex.withUnsafeBufferPointer { last in
+                    let rows = GroupRows(a: table.baseAddress!, last: last.baseAddress!, x: x, channels: channels)
+                    for group in o.groups {
+                        let gy = g + o.outOffset + group.m * channels
+                        let k = rows.backward(group, gradient: gy, into: dx)
+                        rows.backwardTail(group, gradient: gy, into: dx, from: k)
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The rows one node's contraction reads: the folded weights a (terms × channels), each
+/// term's last index, and the node's features A (components × channels); the reverse pass of
+/// one ``SymmetricContraction/TermGroup``, eight channels at a time.
+private struct GroupRows<T: MACEScalar> {
+    let a: UnsafePointer<T>
+    let last: UnsafePointer<Int>
+    let x: UnsafePointer<T>
+    let channels: Int
+
+    typealias Lane = SIMD8<T>
+
+    @inline(__always) func load(_ p: UnsafePointer<T>, _ k: Int) -> Lane {
+        UnsafeRawPointer(p).loadUnaligned(fromByteOffset: k &* MemoryLayout<T>.stride, as: Lane.self)
+    }
+
+    @inline(__always) func store(_ v: Lane, _ p: UnsafeMutablePointer<T>, _ k: Int) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, toByteOffset: k &* MemoryLayout<T>.stride, as: Lane.self)
+    }
+
+    /// (Π prefix A) at lane k.
+    @inline(__always) func prefix(_ g: SymmetricContraction<T>.TermGroup, _ k: Int) -> Lane {
+        let C = channels
+        switch g.prefixCount {
+        case 0: return Lane(repeating: 1)
+        case 1: return load(x + g.p0 &* C, k)
+        default: return load(x + g.p0 &* C, k) * load(x + g.p1 &* C, k)
+        }
+    }
+
+    /// The reverse pass of one group for whole lanes of eight channels, given γ = ∂E/∂B_M: adds
+    /// ∂E/∂A to dx (see ``SymmetricContraction/backward(_:element:gradient:into:)``); returns the
+    /// first channel not done.
+    @inline(__always)
+    func backward(_ g: SymmetricContraction<T>.TermGroup, gradient gy: UnsafePointer<T>,
+                  into dx: UnsafeMutablePointer<T>) -> Int {
+        let C = channels
+        let x0 = x + g.p0 &* C, x1 = x + g.p1 &* C, d0 = dx + g.p0 &* C, d1 = dx + g.p1 &* C
+        var k = 0
+        while k &+ 8 <= C {
+            let gamma = load(gy, k), gp = gamma * prefix(g, k)
+            var q = Lane()
+            for t in g.terms {
+                let at = load(a + t &* C, k), row = last[t] &* C
+                q += at * load(x + row, k)
+                store(load(dx + row, k) + gp * at, dx + row, k)
+            }
+            switch g.prefixCount {
+            case 0: break
+            case 1: store(load(d0, k) + gamma * q, d0, k)
+            default:
+                let gq = gamma * q
+                store(load(d0, k) + gq * load(x1, k), d0, k)
+                store(load(d1, k) + gq * load(x0, k), d1, k)
+            }
+            k &+= 8
+        }
+        return k
+    }
+
+    /// ``backward(_:gradient:into:)`` for the channels k0..<C one at a time.
+    func backwardTail(_ g: SymmetricContraction<T>.TermGroup, gradient gy: UnsafePointer<T>,
+                      into dx: UnsafeMutablePointer<T>, from k0: Int) {
+        let C = channels
+        for k in k0..<C {
+            let gamma = gy[k], a0 = x[g.p0 &* C &+ k], a1 = x[g.p1 &* C &+ k]
+            let gp: T = switch g.prefixCount {
+            case 0: gamma
+            case 1: gamma * a0
+            default: gamma * a0 * a1
+            }
+            var q: T = 0
+            for t in g.terms {
+                let at = a[t &* C &+ k], row = last[t] &* C &+ k
+                q += at * x[row]
+                dx[row] += gp * at
+            }
+            switch g.prefixCount {
+            case 0: break
+            case 1: dx[g.p0 &* C &+ k] += gamma * q
+            default: dx[g.p0 &* C &+ k] += gamma * q * a1; dx[g.p1 &* C &+ k] += gamma * q * a0
             }
         }
     }

@@ -182,14 +182,14 @@ private struct BackwardEdgePass<T: MACEScalar>: EdgeBlockPass {
     }
 
     /// Edge by edge, with the channel-blocked reverse kernel
-    /// (``ConvolutionTensorProduct/backwardBlocked(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``).
+    /// (``ConvolutionTensorProduct/backward(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``).
     func convolution(_ block: EdgeBlock, _ s: EdgeBlockScratch<T>, _ n: Networks) {
         let conv = layer.convolution, graph = c.graph, shCount = c.shCount
         let dEdge = layer.linearUp.dimOut, dMid = conv.irrepsOut.dimension, nw = conv.weightCount
         for r in 0..<block.rows {
             for side in 0..<block.edgeCount(r) {
                 let e = block.edge(r, side: side), j = graph.senders[e], i = graph.receivers[e]
-                conv.backwardBlocked(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * shCount,
+                conv.backward(x: up.pointer + j * dEdge, sh: c.sh.pointer + e * shCount,
                                      weights: n.w.pointer + r * nw, gradient: dM.pointer + i * dMid,
                                      dx: s.accumulator + j * dEdge, dSH: dSH.pointer + e * shCount,
                                      dWeights: n.dW.pointer + r * nw, accumulateWeights: side == 1)
