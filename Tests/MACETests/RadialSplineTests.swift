@@ -90,34 +90,14 @@ import MDPotentials
     func forcesAreMinusSplineEnergyGradient(kind: String, envelopeOnWeights: Bool) throws {
         let mace = try MACEPotential(file: try Self.withoutTransform(kind, envelopeOnWeights: envelopeOnWeights), radial: .spline)
         let system = try MACEPotentialTests.structure(kind, "triclinic_small")
-        let forces = try mace.evaluate(system).forces
-        let h = 1e-5
-        for i in 0..<min(system.count, 4) { for a in 0..<3 {
-            var p = system, m = system
-            p.positions[i][a] += h; m.positions[i][a] -= h
-            let fd = -(try mace.evaluate(p, request: .energy).energy - mace.evaluate(m, request: .energy).energy) / (2 * h)
-            #expect(abs(fd - forces[i][a]) <= 1e-6 * max(1, abs(fd)), "\(kind) F[\(i)][\(a)] \(forces[i][a]) vs FD \(fd)")
-        } }
+        try MACEPotentialTests.checkForcesAgainstFiniteDifferences(mace, system, atoms: min(system.count, 4), label: kind)
     }
 
     /// W = −∂E/∂ε of the spline energy.
     @Test func virialIsMinusSplineStrainDerivative() throws {
         let mace = try MACEPotential(file: try Self.withoutTransform("density", envelopeOnWeights: false), radial: .spline)
         let system = try MACEPotentialTests.structure("density", "triclinic_small")
-        let w = try #require(try mace.evaluate(system).virial)
-        let h = 1e-5
-        func strained(_ a: Int, _ b: Int, _ e: Double) throws -> Double {
-            var f = Matrix3.identity
-            f[a, b] += e / 2; f[b, a] += e / 2
-            var s = system
-            s.positions = s.positions.map { $0 * f }
-            s.cell = Cell(vectors: system.cell.vectors * f, pbc: system.cell.pbc)
-            return try mace.evaluate(s, request: .energy).energy
-        }
-        for a in 0..<3 { for b in a..<3 {
-            let fd = -(try strained(a, b, h) - strained(a, b, -h)) / (2 * h)
-            #expect(abs(fd - w[a, b]) <= 1e-6 * max(1, abs(fd)), "W[\(a)][\(b)] \(w[a, b]) vs FD \(fd)")
-        } }
+        try MACEPotentialTests.checkVirialAgainstStrain(mace, system, label: "density, spline")
     }
 
     /// The table interpolates the radial network with the error of a cubic Hermite spline:
