@@ -32,7 +32,7 @@ import TestSupport
 
     func check(_ kind: String, precision: MACEPrecision, _ tol: Tolerance) throws {
         let reference = try ConversionReference(Self.directory.appendingPathComponent("\(kind).reference.json"))
-        let mace = try MACEPotential(contentsOf: Self.directory.appendingPathComponent(reference.modelFile),
+        let mace = try MACEPotential(contentsOf: Self.directory.appendingPathComponent(try #require(reference.modelFile)),
                                      precision: precision, head: reference.head)
         for s in reference.structures {
             let r = try mace.evaluate(s.system)
@@ -82,36 +82,31 @@ struct ConversionReference {
         var stress: Matrix3?
     }
     var head: String?
-    /// The converted model the structures were computed with (next to the reference file).
-    var modelFile: String
+    /// The converted model the structures were computed with (next to the reference file), when
+    /// the file names it (mlip's do; metatrain's model is named after the fixture).
+    var modelFile: String?
     var structures: [Structure]
-
-    struct FormatError: Error, CustomStringConvertible { var description: String }
 
     init(_ url: URL) throws {
         let data = try Data(contentsOf: url)
-        guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let list = root["structures"] as? [[String: Any]] else {
-            throw FormatError(description: "\(url.lastPathComponent): no structures")
-        }
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(url.lastPathComponent)")
+        let list = try #require(root["structures"] as? [[String: Any]], "\(url.lastPathComponent): no structures")
         func vectors(_ any: Any?) throws -> [SIMD3<Double>] {
-            guard let rows = any as? [[Double]] else { throw FormatError(description: "\(url.lastPathComponent): bad vector list") }
-            return rows.map { SIMD3($0[0], $0[1], $0[2]) }
+            try #require(any as? [[Double]], "\(url.lastPathComponent): bad vector list").map { SIMD3($0[0], $0[1], $0[2]) }
         }
         head = root["head"] as? String
-        guard let model = root["model_file"] as? String else { throw FormatError(description: "\(url.lastPathComponent): no model_file") }
-        modelFile = model
+        modelFile = root["model_file"] as? String
         structures = try list.map { s in
-            let p = (s["pbc"] as? [Bool]) ?? [false, false, false]
-            let cell: Cell
+            let pbc = try #require(s["pbc"] as? [Bool])
+            var cell = Cell.none
             if let rows = s["cell"] as? [[Double]] {
-                cell = Cell(vectors: try Matrix3(rows), pbc: Periodicity(p[0], p[1], p[2]))
-            } else {
-                cell = .none
+                cell = Cell(vectors: try Matrix3(rows), pbc: Periodicity(pbc[0], pbc[1], pbc[2]))
             }
-            let system = try AtomicSystem(atomicNumbers: s["numbers"] as? [Int] ?? [], positions: try vectors(s["positions"]), cell: cell)
-            return Structure(name: s["name"] as? String ?? "?", system: system, energy: s["energy"] as? Double ?? .nan,
-                             forces: try vectors(s["forces"]), stress: (s["stress"] as? [[Double]]).flatMap { try? Matrix3($0) })
+            let system = try AtomicSystem(atomicNumbers: try #require(s["numbers"] as? [Int]),
+                                          positions: try vectors(s["positions"]), cell: cell)
+            return Structure(name: try #require(s["name"] as? String), system: system,
+                             energy: try #require(s["energy"] as? Double), forces: try vectors(s["forces"]),
+                             stress: try (s["stress"] as? [[Double]]).map { try Matrix3($0) })
         }
     }
 }

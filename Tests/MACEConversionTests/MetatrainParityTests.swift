@@ -54,38 +54,12 @@ import TestSupport
 
 /// One metatrain fixture: the converted model and metatomic's reference results.
 struct MetatrainFixture {
-    struct Structure {
-        var name: String
-        var system: AtomicSystem
-        var energy: Double
-        var forces: [SIMD3<Double>]
-        /// ASE-sign stress, eV/Å³ (fully periodic structures only).
-        var stress: Matrix3?
-    }
-
     static let directory = TestFiles.repositoryRoot.appendingPathComponent("Tests/MACEConversionTests/Resources/metatrain")
     let model: URL
-    let structures: [Structure]
+    let structures: [ConversionReference.Structure]
 
     init(_ kind: String) throws {
         model = Self.directory.appendingPathComponent("\(kind).safetensors")
-        let data = try Data(contentsOf: Self.directory.appendingPathComponent("\(kind).reference.json"))
-        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let list = try #require(root["structures"] as? [[String: Any]])
-        func vectors(_ any: Any?) throws -> [SIMD3<Double>] {
-            try #require(any as? [[Double]]).map { SIMD3($0[0], $0[1], $0[2]) }
-        }
-        structures = try list.map { s in
-            let pbc = try #require(s["pbc"] as? [Bool])
-            var cell = Cell.none
-            if let rows = s["cell"] as? [[Double]] {
-                cell = Cell(vectors: try Matrix3(rows), pbc: Periodicity(pbc[0], pbc[1], pbc[2]))
-            }
-            let system = try AtomicSystem(atomicNumbers: try #require(s["numbers"] as? [Int]),
-                                          positions: try vectors(s["positions"]), cell: cell)
-            return Structure(name: try #require(s["name"] as? String), system: system,
-                             energy: try #require(s["energy"] as? Double), forces: try vectors(s["forces"]),
-                             stress: try (s["stress"] as? [[Double]]).map { try Matrix3($0) })
-        }
+        structures = try ConversionReference(Self.directory.appendingPathComponent("\(kind).reference.json")).structures
     }
 }
