@@ -68,9 +68,18 @@ struct ConvolutionTensorProduct<T: MACEScalar>: Sendable {
     }
 
     /// Multiplies and adds of ``backward(x:sh:weights:gradient:dx:dSH:dWeights:accumulateWeights:)``
-    /// for one edge: d1·u for w·x, 4u per Wigner entry (G and ∂E/∂Y), 4·d1·u for ∂E/∂x and ∂E/∂w.
+    /// for one edge, as that kernel does them: per chunk of up to four Wigner entries of one input
+    /// row, u for w·x and 4u for ∂E/∂x and ∂E/∂w, and 4u per entry (G and ∂E/∂Y).
     var backwardFlopsPerEdge: Double {
-        instructions.reduce(0) { $0 + Double(5 * $1.inDimension * $1.mul + 4 * $1.entries.count * $1.mul) }
+        var total = 0
+        for i in 0..<kernels.instructionCount {
+            let ins = kernels.instructions[i]
+            for g in ins.inputGroups {
+                let n = kernels.inputGroups[g].entries.count
+                total += (5 * ((n + 3) / 4) + 4 * n) * ins.mul
+            }
+        }
+        return Double(total)
     }
 
     /// Scalars of scratch space the per-edge forward kernel needs: the d1 × mul rows (w x),
