@@ -35,17 +35,19 @@ import Testing
         #expect(VectorExp.exp(-1e300) < 1e-307 && VectorExp.exp(-1e300) > 0)
     }
 
-    /// The logistic function agrees with 1/(1 + e^{−z}) from the C library, including where it
-    /// saturates.
+    /// The fused SiLU's logistic agrees with 1/(1 + e^{−z}) from the C library, including where
+    /// it saturates, and its value is c·z·s.
     @Test(arguments: [-800.0, -100, -60, -20, -1, 0, 0.3, 5, 30, 100, 800])
-    func logisticMatchesScalarFormula(z: Double) {
-        var s = Double.nan, f = Float.nan
+    func scaledSiLUMatchesScalarFormula(z: Double) {
+        var s = Double.nan, f = Float.nan, h = Double.nan, hf = Float.nan
         var zd = z, zf = Float(z)
-        Double.logistic(&zd, into: &s, count: 1)
-        Float.logistic(&zf, into: &f, count: 1)
+        Double.scaledSiLU(&zd, scale: 1.5, logistic: &s, into: &h, count: 1)
+        Float.scaledSiLU(&zf, scale: 1.5, logistic: &f, into: &hf, count: 1)
         let reference = 1 / (1 + Foundation.exp(-z))
         #expect(abs(s - reference) <= 4 * reference.ulp + 1e-300, "σ(\(z)) = \(s), reference \(reference)")
+        #expect(h == 1.5 * z * s)
         let referenceF = Float(1 / (1 + Foundation.exp(-Double(zf))))
         #expect(abs(f - referenceF) <= 4 * referenceF.ulp + 1e-37, "σ(\(zf)) = \(f), reference \(referenceF)")
+        #expect(hf == 1.5 * zf * f)
     }
 }

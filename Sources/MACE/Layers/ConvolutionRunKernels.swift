@@ -101,35 +101,35 @@ extension ConvolutionTensorProduct {
                     case 4:
                         for e in 0..<n {
                             let v = wx(e), ae = a + e &* ne + t0
-                            acc0 += V(repeating: ae[0]) * v; acc1 += V(repeating: ae[1]) * v
-                            acc2 += V(repeating: ae[2]) * v; acc3 += V(repeating: ae[3]) * v
+                            acc0.addProduct(V(repeating: ae[0]), v); acc1.addProduct(V(repeating: ae[1]), v)
+                            acc2.addProduct(V(repeating: ae[2]), v); acc3.addProduct(V(repeating: ae[3]), v)
                         }
                     case 3:
                         for e in 0..<n {
                             let v = wx(e), ae = a + e &* ne + t0
-                            acc0 += V(repeating: ae[0]) * v; acc1 += V(repeating: ae[1]) * v; acc2 += V(repeating: ae[2]) * v
+                            acc0.addProduct(V(repeating: ae[0]), v); acc1.addProduct(V(repeating: ae[1]), v); acc2.addProduct(V(repeating: ae[2]), v)
                         }
                     case 2:
                         var odd0 = V(), odd1 = V(), e = 0
                         while e &+ 1 < n {
                             let v = wx(e), ae = a + e &* ne + t0, v2 = wx(e &+ 1), ae2 = ae + ne
-                            acc0 += V(repeating: ae[0]) * v; acc1 += V(repeating: ae[1]) * v
-                            odd0 += V(repeating: ae2[0]) * v2; odd1 += V(repeating: ae2[1]) * v2
+                            acc0.addProduct(V(repeating: ae[0]), v); acc1.addProduct(V(repeating: ae[1]), v)
+                            odd0.addProduct(V(repeating: ae2[0]), v2); odd1.addProduct(V(repeating: ae2[1]), v2)
                             e &+= 2
                         }
                         if e < n {
                             let v = wx(e), ae = a + e &* ne + t0
-                            acc0 += V(repeating: ae[0]) * v; acc1 += V(repeating: ae[1]) * v
+                            acc0.addProduct(V(repeating: ae[0]), v); acc1.addProduct(V(repeating: ae[1]), v)
                         }
                         acc0 += odd0; acc1 += odd1
                     default:
                         var odd0 = V(), e = 0
                         while e &+ 1 < n {
-                            acc0 += V(repeating: a[e &* ne &+ t0]) * wx(e)
-                            odd0 += V(repeating: a[(e &+ 1) &* ne &+ t0]) * wx(e &+ 1)
+                            acc0.addProduct(V(repeating: a[e &* ne &+ t0]), wx(e))
+                            odd0.addProduct(V(repeating: a[(e &+ 1) &* ne &+ t0]), wx(e &+ 1))
                             e &+= 2
                         }
-                        if e < n { acc0 += V(repeating: a[e &* ne &+ t0]) * wx(e) }
+                        if e < n { acc0.addProduct(V(repeating: a[e &* ne &+ t0]), wx(e)) }
                         acc0 += odd0
                     }
                     // Stores in reverse: an unused slot holds the last row unchanged and is stored before it.
@@ -210,12 +210,12 @@ extension ConvolutionTensorProduct {
                         let xv = load(xi, k), wv = load(wi, k), wx = wv * xv
                         let v0 = load(p0, k)
                         var gsum = a0 * v0
-                        d0 += wx * v0
-                        if count > 1 { let v = load(p1, k); gsum += a1 * v; d1 += wx * v }
-                        if count > 2 { let v = load(p2, k); gsum += a2 * v; d2 += wx * v }
-                        if count > 3 { let v = load(p3, k); gsum += a3 * v; d3 += wx * v }
-                        store(load(dxi, k) + wv * gsum, dxi, k)
-                        store(load(dwi, k) + xv * gsum, dwi, k)
+                        d0.addProduct(wx, v0)
+                        if count > 1 { let v = load(p1, k); gsum.addProduct(a1, v); d1.addProduct(wx, v) }
+                        if count > 2 { let v = load(p2, k); gsum.addProduct(a2, v); d2.addProduct(wx, v) }
+                        if count > 3 { let v = load(p3, k); gsum.addProduct(a3, v); d3.addProduct(wx, v) }
+                        store(load(dxi, k).addingProduct(wv, gsum), dxi, k)
+                        store(load(dwi, k).addingProduct(xv, gsum), dwi, k)
                         k += width
                     }
                     var s0 = d0.sum(), s1 = d1.sum(), s2 = d2.sum(), s3 = d3.sum()

@@ -210,7 +210,7 @@ func axpy<T: MACEScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointe
     var k = 0
     while k + 8 <= count {
         let yv = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
-        ry.storeBytes(of: yv + av * rx.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self),
+        ry.storeBytes(of: yv.addingProduct(av, rx.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)),
                       toByteOffset: k * stride, as: SIMD8<T>.self)
         k += 8
     }
@@ -228,7 +228,7 @@ func sumRows<T: MACEScalar>(coefficients a: UnsafePointer<T>, entries: UnsafePoi
     while k + 8 <= length {
         var acc = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
         for t in 0..<count {
-            acc += SIMD8<T>(repeating: a[t]) * rr.loadUnaligned(fromByteOffset: (entries[t].scratchRow + k) * stride, as: SIMD8<T>.self)
+            acc.addProduct(SIMD8<T>(repeating: a[t]), rr.loadUnaligned(fromByteOffset: (entries[t].scratchRow + k) * stride, as: SIMD8<T>.self))
         }
         ry.storeBytes(of: acc, toByteOffset: k * stride, as: SIMD8<T>.self)
         k += 8
@@ -253,8 +253,8 @@ func axpyAndDot<T: MACEScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutable
     while k + 8 <= count {
         let xv = rx.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
         let yv = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
-        ry.storeBytes(of: yv + av * xv, toByteOffset: k * stride, as: SIMD8<T>.self)
-        acc += rd.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self) * xv
+        ry.storeBytes(of: yv.addingProduct(av, xv), toByteOffset: k * stride, as: SIMD8<T>.self)
+        acc.addProduct(rd.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self), xv)
         k += 8
     }
     var s = acc.sum()

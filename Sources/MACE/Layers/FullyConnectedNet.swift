@@ -81,8 +81,7 @@ struct FullyConnectedNet<T: MACEScalar>: Sendable {
             let s = ws.buffer(rows * layer.outputs, zeroed: false), h = ws.buffer(rows * layer.outputs, zeroed: false)
             cache.logistic.append(s)
             let c = layer.activationScale ?? 1
-            T.logistic(z.pointer, into: s.pointer, count: rows * layer.outputs)
-            for i in 0..<(rows * layer.outputs) { h[i] = c * z[i] * s[i] }
+            T.scaledSiLU(z.pointer, scale: c, logistic: s.pointer, into: h.pointer, count: rows * layer.outputs)
             x = UnsafePointer(h.pointer)
         }
         return x

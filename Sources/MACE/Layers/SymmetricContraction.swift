@@ -194,13 +194,13 @@ struct SymmetricContraction<T: MACEScalar>: Sendable {
                     let y = out + o.outOffset + term.m * C
                     let x0 = x + term.i0 * C
                     switch term.order {
-                    case 1: for c in 0..<C { y[c] += at[c] * x0[c] }
+                    case 1: for c in 0..<C { y[c] = y[c].addingProduct(at[c], x0[c]) }
                     case 2:
                         let x1 = x + term.i1 * C
-                        for c in 0..<C { y[c] += at[c] * x0[c] * x1[c] }
+                        for c in 0..<C { y[c] = y[c].addingProduct(at[c] * x0[c], x1[c]) }
                     default:
                         let x1 = x + term.i1 * C, x2 = x + term.i2 * C
-                        for c in 0..<C { y[c] += at[c] * x0[c] * x1[c] * x2[c] }
+                        for c in 0..<C { y[c] = y[c].addingProduct(at[c] * x0[c] * x1[c], x2[c]) }
                     }
                 }
             }
@@ -274,16 +274,16 @@ private struct GroupRows<T: MACEScalar> {
             var q = Lane()
             for t in g.terms {
                 let at = load(a + t &* C, k), row = last[t] &* C
-                q += at * load(x + row, k)
-                store(load(dx + row, k) + gp * at, dx + row, k)
+                q.addProduct(at, load(x + row, k))
+                store(load(dx + row, k).addingProduct(gp, at), dx + row, k)
             }
             switch g.prefixCount {
             case 0: break
-            case 1: store(load(d0, k) + gamma * q, d0, k)
+            case 1: store(load(d0, k).addingProduct(gamma, q), d0, k)
             default:
                 let gq = gamma * q
-                store(load(d0, k) + gq * load(x1, k), d0, k)
-                store(load(d1, k) + gq * load(x0, k), d1, k)
+                store(load(d0, k).addingProduct(gq, load(x1, k)), d0, k)
+                store(load(d1, k).addingProduct(gq, load(x0, k)), d1, k)
             }
             k &+= 8
         }

