@@ -110,6 +110,45 @@ struct BasisRadialTests {
         }
     }
 
+    /// The harmonic basis (w_k = k w₁, mace-torch's default) takes sin and cos of w_k x by
+    /// angle addition. Its sines and cosines agree with the library's sin(w_k x), cos(w_k x) to
+    /// 1e-14 (the direct formula's own rounding of w_k x is ~4e-15 at w_k x ≈ 10π), so B_k and
+    /// dB_k/dx (and Σ w_k B_k) agree with the direct formula to that error times c/x and
+    /// c(w_n + 1/x)/x. Trained (non-harmonic) frequencies take the direct formula.
+    @Test func besselAngleAdditionMatchesDirectFormula() throws {
+        let basis = try BesselBasis<Double>(count: 10, cutoff: 6)
+        #expect(basis.harmonicStep != nil)
+        #expect(try RadialFixture.load().trainedBessel(Double.self).harmonicStep == nil)
+        let weights = (0..<10).map { 0.3 * Double($0) - 1.1 }, weightSum = weights.reduce(0) { $0 + abs($1) }
+        var sines = [Double](repeating: 0, count: 10), cosines = sines
+        for r in stride(from: 0.05, through: 6.0, by: 0.0137) {
+            basis.sinesAndCosines(r, sines: &sines, cosines: &cosines)
+            for (k, w) in basis.frequencies.enumerated() {
+                #expect(abs(sines[k] - Foundation.sin(w * r)) < 1e-14 && abs(cosines[k] - Foundation.cos(w * r)) < 1e-14,
+                        "k = \(k + 1), r = \(r)")
+            }
+            let c = basis.prefactor, wn = basis.frequencies[9]
+            let valueScale = 1e-14 * c / r, derivativeScale = 1e-14 * c * (wn + 1 / r) / r
+            let direct = basis.frequencies.map { c * Foundation.sin($0 * r) / r }
+            let directDerivative = basis.frequencies.map { c * ($0 * Foundation.cos($0 * r) - Foundation.sin($0 * r) / r) / r }
+            let (v, d) = basisValuesAndDerivatives(basis, r)
+            #expect(zip(v, direct).allSatisfy { abs($0 - $1) < valueScale }, "r = \(r)")
+            #expect(zip(basisValues(basis, r), direct).allSatisfy { abs($0 - $1) < valueScale }, "r = \(r)")
+            #expect(zip(d, directDerivative).allSatisfy { abs($0 - $1) < derivativeScale }, "r = \(r)")
+            let (value, derivative) = weights.withUnsafeBufferPointer { basis.contract(r, with: $0) }
+            #expect(abs(value - zip(weights, direct).reduce(0) { $0 + $1.0 * $1.1 }) < weightSum * valueScale, "r = \(r)")
+            #expect(abs(derivative - zip(weights, directDerivative).reduce(0) { $0 + $1.0 * $1.1 }) < weightSum * derivativeScale)
+        }
+        let single = try BesselBasis<Float>(count: 10, cutoff: 6)
+        #expect(single.harmonicStep != nil)
+        for r in stride(from: Float(0.05), through: 6, by: 0.0137) {
+            let direct = basis.frequencies.map { basis.prefactor * Foundation.sin($0 * Double(r)) / Double(r) }
+            // In Float the direct formula itself is off by up to 1.5e-6 c/r (rounding of w_k x).
+            #expect(zip(basisValues(single, r), direct).allSatisfy { abs(Double($0) - $1) < 3e-6 * basis.prefactor / Double(r) },
+                    "r = \(r)")
+        }
+    }
+
     @Test func besselDefaultInitialisationMatchesMace() throws {
         let fixture = try RadialFixture.load()
         let basis = try BesselBasis<Double>(count: fixture.bessel_default.bessel_weights.count, cutoff: fixture.r_max)

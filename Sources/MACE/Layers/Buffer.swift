@@ -16,11 +16,24 @@ final class Buffer<T: MACEScalar>: @unchecked Sendable {
         pointer.initialize(repeating: 0, count: capacity)
     }
 
-    /// Reuses the memory for `count` ≤ capacity scalars, zero-filled when `zeroed`.
+    /// Reuses the memory for `count` ≤ capacity scalars, zero-filled when `zeroed` (on all
+    /// cores when the buffer is large: the node arrays that evaluations sum into are MB in
+    /// size, and a serial fill would leave the other cores idle).
     func reset(count: Int, zeroed: Bool = true) {
         self.count = count
-        if zeroed { pointer.update(repeating: 0, count: count) }
+        guard zeroed else { return }
+        if count < Self.parallelFillCount {
+            pointer.update(repeating: 0, count: count)
+        } else {
+            let p = pointer
+            Parallel.forChunks(count, grain: Self.parallelFillCount / 4) { chunk in
+                (p + chunk.lowerBound).update(repeating: 0, count: chunk.count)
+            }
+        }
     }
+
+    /// Scalars from which ``reset(count:zeroed:)`` zero-fills on all cores.
+    static var parallelFillCount: Int { 1 << 17 }
 
     convenience init(_ values: [T]) {
         self.init(count: values.count)
