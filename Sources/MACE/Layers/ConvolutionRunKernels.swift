@@ -183,10 +183,10 @@ extension ConvolutionTensorProduct {
                                           lane: V.Type) where V.Scalar == T {
         let table = kernels, width = V.scalarCount, stride = MemoryLayout<T>.stride
         @inline(__always) func load(_ p: UnsafePointer<T>, _ k: Int) -> V {
-            UnsafeRawPointer(p).loadUnaligned(fromByteOffset: k * stride, as: V.self)
+            UnsafeRawPointer(p).loadUnaligned(fromByteOffset: k &* stride, as: V.self)
         }
         @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<T>, _ k: Int) {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, toByteOffset: k * stride, as: V.self)
+            UnsafeMutableRawPointer(p).storeBytes(of: v, toByteOffset: k &* stride, as: V.self)
         }
         for i in 0..<table.instructionCount {
             let ins = table.instructions[i]
@@ -205,18 +205,28 @@ extension ConvolutionTensorProduct {
                     let a2 = V(repeating: e2.coefficient * sh[e2.shIndex]), a3 = V(repeating: e3.coefficient * sh[e3.shIndex])
                     let p0 = g + e0.outRow, p1 = g + e1.outRow, p2 = g + e2.outRow, p3 = g + e3.outRow
                     var d0 = V(), d1 = V(), d2 = V(), d3 = V()
-                    var k = 0
-                    while k < full {
-                        let xv = load(xi, k), wv = load(wi, k), wx = wv * xv
-                        let v0 = load(p0, k)
-                        var gsum = a0 * v0
-                        d0.addProduct(wx, v0)
-                        if count > 1 { let v = load(p1, k); gsum.addProduct(a1, v); d1.addProduct(wx, v) }
-                        if count > 2 { let v = load(p2, k); gsum.addProduct(a2, v); d2.addProduct(wx, v) }
-                        if count > 3 { let v = load(p3, k); gsum.addProduct(a3, v); d3.addProduct(wx, v) }
-                        store(load(dxi, k).addingProduct(wv, gsum), dxi, k)
-                        store(load(dwi, k).addingProduct(xv, gsum), dwi, k)
-                        k += width
+                    // The loop over lanes for `entries` (1…4) entries; called with a constant,
+                    // so each copy has no branches inside.
+                    @inline(__always) func lanes(_ entries: Int) {
+                        var k = 0
+                        while k < full {
+                            let xv = load(xi, k), wv = load(wi, k), wx = wv * xv
+                            let v0 = load(p0, k)
+                            var gsum = a0 * v0
+                            d0.addProduct(wx, v0)
+                            if entries > 1 { let v = load(p1, k); gsum.addProduct(a1, v); d1.addProduct(wx, v) }
+                            if entries > 2 { let v = load(p2, k); gsum.addProduct(a2, v); d2.addProduct(wx, v) }
+                            if entries > 3 { let v = load(p3, k); gsum.addProduct(a3, v); d3.addProduct(wx, v) }
+                            store(load(dxi, k).addingProduct(wv, gsum), dxi, k)
+                            store(load(dwi, k).addingProduct(xv, gsum), dwi, k)
+                            k &+= width
+                        }
+                    }
+                    switch count {
+                    case 4: lanes(4)
+                    case 3: lanes(3)
+                    case 2: lanes(2)
+                    default: lanes(1)
                     }
                     var s0 = d0.sum(), s1 = d1.sum(), s2 = d2.sum(), s3 = d3.sum()
                     // Channels past the last whole lane, one at a time.

@@ -209,9 +209,9 @@ func axpy<T: MACEScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointe
     let av = SIMD8<T>(repeating: a)
     var k = 0
     while k + 8 <= count {
-        let yv = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
-        ry.storeBytes(of: yv.addingProduct(av, rx.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)),
-                      toByteOffset: k * stride, as: SIMD8<T>.self)
+        let yv = ry.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<T>.self)
+        ry.storeBytes(of: yv.addingProduct(av, rx.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<T>.self)),
+                      toByteOffset: k &* stride, as: SIMD8<T>.self)
         k += 8
     }
     while k < count { y[k] += a * x[k]; k += 1 }
@@ -226,11 +226,11 @@ func sumRows<T: MACEScalar>(coefficients a: UnsafePointer<T>, entries: UnsafePoi
     let rr = UnsafeRawPointer(rows), ry = UnsafeMutableRawPointer(y), stride = MemoryLayout<T>.stride
     var k = 0
     while k + 8 <= length {
-        var acc = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
+        var acc = ry.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<T>.self)
         for t in 0..<count {
-            acc.addProduct(SIMD8<T>(repeating: a[t]), rr.loadUnaligned(fromByteOffset: (entries[t].scratchRow + k) * stride, as: SIMD8<T>.self))
+            acc.addProduct(SIMD8<T>(repeating: a[t]), rr.loadUnaligned(fromByteOffset: (entries[t].scratchRow &+ k) &* stride, as: SIMD8<T>.self))
         }
-        ry.storeBytes(of: acc, toByteOffset: k * stride, as: SIMD8<T>.self)
+        ry.storeBytes(of: acc, toByteOffset: k &* stride, as: SIMD8<T>.self)
         k += 8
     }
     while k < length {
@@ -251,10 +251,10 @@ func axpyAndDot<T: MACEScalar>(_ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutable
     var acc = SIMD8<T>()
     var k = 0
     while k + 8 <= count {
-        let xv = rx.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
-        let yv = ry.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self)
-        ry.storeBytes(of: yv.addingProduct(av, xv), toByteOffset: k * stride, as: SIMD8<T>.self)
-        acc.addProduct(rd.loadUnaligned(fromByteOffset: k * stride, as: SIMD8<T>.self), xv)
+        let xv = rx.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<T>.self)
+        let yv = ry.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<T>.self)
+        ry.storeBytes(of: yv.addingProduct(av, xv), toByteOffset: k &* stride, as: SIMD8<T>.self)
+        acc.addProduct(rd.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<T>.self), xv)
         k += 8
     }
     var s = acc.sum()
