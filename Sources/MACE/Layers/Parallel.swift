@@ -10,9 +10,14 @@ enum Parallel {
 
     /// Cores the evaluation runs on: the process's cores, at most ``limit``.
     static var cores: Int {
-        let all = ProcessInfo.processInfo.activeProcessorCount
+        let all = processCores
         return max(1, min(all, limit ?? all))
     }
+
+    /// The CPUs the process may run on, read once (each read is a system call, and an
+    /// evaluation runs dozens of parallel loops); a process that restricts its CPUs
+    /// (`macemd-bench --threads`, an MPI launcher) does so before its first evaluation.
+    private static let processCores = ProcessInfo.processInfo.activeProcessorCount
 
     /// Runs `body(k)` for k in 0..<count, concurrently (one task per core when count = ``cores``;
     /// under a ``limit``, never more than ``cores`` at once).
