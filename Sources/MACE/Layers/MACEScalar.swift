@@ -10,10 +10,8 @@ public protocol MACEScalar: MACEFloat {
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
-    /// The rescaled SiLU of the radial MLPs in one pass: s_k ← 1/(1 + e^{−z_k}) (kept for the
-    /// reverse pass) and h_k ← c·z_k·s_k, for `count` values (see ``VectorExp``).
-    static func scaledSiLU(_ z: UnsafePointer<Self>, scale c: Self, logistic s: UnsafeMutablePointer<Self>,
-                           into h: UnsafeMutablePointer<Self>, count: Int)
+    /// e^x written so that loops of it vectorise (``VectorExp``; used by ``scaledSiLU(_:scale:logistic:into:count:)``).
+    static func vectorExp(_ x: Self) -> Self
 }
 
 extension Double: MACEScalar {

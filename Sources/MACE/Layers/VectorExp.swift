@@ -59,26 +59,26 @@ enum VectorExp {
     }
 }
 
-extension Float {
-    /// s_k ← 1/(1 + e^{−z_k}), h_k ← c·z_k·s_k for `count` values (vectorised, one pass).
-    public static func scaledSiLU(_ z: UnsafePointer<Float>, scale c: Float, logistic s: UnsafeMutablePointer<Float>,
-                                  into h: UnsafeMutablePointer<Float>, count: Int) {
+extension MACEScalar {
+    /// The rescaled SiLU of the radial MLPs in one pass: s_k ← 1/(1 + e^{−z_k}) (kept for the
+    /// reverse pass) and h_k ← c·z_k·s_k, for `count` values (vectorised; see ``VectorExp``).
+    @inline(__always)
+    public static func scaledSiLU(_ z: UnsafePointer<Self>, scale c: Self, logistic s: UnsafeMutablePointer<Self>,
+                                  into h: UnsafeMutablePointer<Self>, count: Int) {
         for k in 0..<count {
-            let sk = 1 / (1 + VectorExp.exp(-z[k]))
+            let sk = 1 / (1 + vectorExp(-z[k]))
             s[k] = sk
             h[k] = c * z[k] * sk
         }
     }
 }
 
+extension Float {
+    /// e^x (see ``VectorExp``).
+    @inline(__always) public static func vectorExp(_ x: Float) -> Float { VectorExp.exp(x) }
+}
+
 extension Double {
-    /// s_k ← 1/(1 + e^{−z_k}), h_k ← c·z_k·s_k for `count` values (vectorised, one pass).
-    public static func scaledSiLU(_ z: UnsafePointer<Double>, scale c: Double, logistic s: UnsafeMutablePointer<Double>,
-                                  into h: UnsafeMutablePointer<Double>, count: Int) {
-        for k in 0..<count {
-            let sk = 1 / (1 + VectorExp.exp(-z[k]))
-            s[k] = sk
-            h[k] = c * z[k] * sk
-        }
-    }
+    /// e^x (see ``VectorExp``).
+    @inline(__always) public static func vectorExp(_ x: Double) -> Double { VectorExp.exp(x) }
 }
