@@ -13,8 +13,10 @@
 /// one FMA instruction each with AVX2/FMA, one rounding instead of two): pairs of terms
 /// c_{2i} + c_{2i+1} r, then pairs of those with r², r⁴, r⁸ — four dependent steps for degree
 /// 13 instead of Horner's thirteen. A loop of e^x is limited by that chain's latency, not by
-/// the number of operations (measured: Horner's rule with separate multiplies and adds, as the
-/// compiler emits `p * r + c`, took ~2× as long in the radial MLPs).
+/// the number of operations. Measured with perf (small MP-0-shaped model, 256 atoms, float64):
+/// the logistic's share of the samples fell from 9.6 % (Horner's rule as separate multiplies
+/// and adds, as the compiler emits `p * r + c`) to 7.5 % (Horner with FMAs); Estrin's scheme
+/// then took the fused SiLU loop from 8.5 % to 7.4 %.
 ///
 /// The argument is clamped to the range where e^x is a normal number: [−87.3, 88] for Float,
 /// [−708, 709] for Double.

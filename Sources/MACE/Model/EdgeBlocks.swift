@@ -168,11 +168,9 @@ struct EdgeBlockPlan {
         }
         let rows = pairing.rowCount
         let cores = min(Parallel.cores, max(1, rows / EdgeBlocks.size))
-        // Each extra core zeroes its own node array (in parallel, and into its own cache).
-        let extra = (1..<max(cores, 1)).map { _ in c.workspace.buffer(c.nodeCount * width, zeroed: false) }
+        let extra = (1..<max(cores, 1)).map { _ in c.workspace.buffer(c.nodeCount * width) }
         Parallel.forEach(cores) { k in
             c.blockWorkspaces.withWorkspace { ws in
-                if k > 0 { extra[k - 1].pointer.update(repeating: 0, count: c.nodeCount * width) }
                 let accumulator = k == 0 ? target.pointer : extra[k - 1].pointer
                 let scratch = EdgeBlockScratch(workspace: ws, convolutionScratch: scratchCount, accumulator: accumulator)
                 let share = (rows * k / cores)..<(rows * (k + 1) / cores)
